@@ -1,0 +1,31 @@
+/**
+ * @fleetwire/sdk — the one public surface. Everything not exported here is internal.
+ * Grouped: core (errors, reconnect policy, state, schema helpers), then one block per dialect.
+ */
+
+// ── core ───────────────────────────────────────────────────────────────────
+export { ErrorCodes, FleetwireError, type ErrorCode } from './core/errors.js';
+export { Backoff, DEFAULT_BACKOFF, CONTROL_PLANE_DOCUMENTED_BACKOFF, type BackoffOptions } from './core/backoff.js';
+export { TransitionCodes, type ConnectionState, type StateTransition, type TransitionCode } from './core/state.js';
+export { Reconnector, type ReconnectOptions, type Failure } from './core/reconnector.js';
+export { AckOutbox, type OutboxOptions, type OutboxEntry } from './core/outbox.js';
+export { SendQueue } from './core/send-queue.js';
+export { TypedEmitter } from './core/emitter.js';
+export { timerScheduler, type Scheduler } from './core/scheduler.js';
+export { compile, Type, type Static, type TSchema, type Validator } from './core/schema.js';
+export {
+  WsTransport,
+  defaultWebSocket,
+  isAuthClose,
+  type WebSocketConstructor,
+  type WebSocketLike,
+  type CloseInfo,
+  type WsHandlers,
+  type WsTransportOptions,
+} from './transports/websocket.js';
+export { namespaceUrl, type IoFactory, type IoOptions } from './transports/socketio.js';
+
+// ── fleet (Socket.IO, /fleet) ──────────────────────────────────────────────
+export * as fleet from './protocols/fleet/schema.js';
+export { FleetAgent, type FleetAgentOptions } from './protocols/fleet/agent.js';
+export type { FleetAgentEvents, StartResult, StopResult, StartError } from './protocols/fleet/events.js';

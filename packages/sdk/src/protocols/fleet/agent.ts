@@ -1,0 +1,418 @@
+/**
+ * FleetAgent — the host-agent side of shared/protocols/fleet.md.
+ *
+ * Connects to the `/fleet` namespace, heartbeats with metrics from a provider,
+ * runs start/stop handlers for the control plane's commands and reports their
+ * results as acked lifecycle events. On every (re)connect it re-authenticates,
+ * heartbeats at once, re-reports each running container and delivers the
+ * lifecycle events queued while it was away (shared/protocols/README.md).
+ */
+import { AckOutbox } from '../../core/outbox.js';
+import { ErrorCodes, FleetwireError, invalidArgument, messageOf } from '../../core/errors.js';
+import { TypedEmitter } from '../../core/emitter.js';
+import { Reconnector, type ReconnectOptions } from '../../core/reconnector.js';
+import { TransitionCodes, type ConnectionState } from '../../core/state.js';
+import { timerScheduler, type Scheduler } from '../../core/scheduler.js';
+import { defaultIo, isRefusal, namespaceUrl, type IoFactory, type IoOptions, type Socket } from '../../transports/socketio.js';
+import {
+  FLEET_NAMESPACE,
+  fleetValidators as V,
+  type ConnectionInfo,
+  type FleetMetrics,
+  type Heartbeat,
+  type InstanceStarted,
+  type InstanceStopped,
+  type NodeStatus,
+  type StartInstance,
+  type StopInstance,
+} from './schema.js';
+import type { FleetAgentEvents, StartError, StartResult, StopResult } from './events.js';
+
+export interface FleetAgentOptions extends ReconnectOptions {
+  /** Control plane base URL, e.g. `http://localhost:3000` (`/fleet` is appended unless present). */
+  url: string;
+  /** The node's HOST_API_KEY. Sent as `Authorization: Bearer` (where the platform allows) and in the handshake `auth.token`. */
+  apiKey: string;
+  /** This node's id, sent in every heartbeat and in the handshake `auth.nodeId`. */
+  nodeId: string;
+  /** Called before every heartbeat; sync or async. */
+  metrics: () => FleetMetrics | Promise<FleetMetrics>;
+  /** Heartbeat period in ms. Default 5000 (fleet.md). */
+  heartbeatIntervalMs?: number;
+  /** Ack timeout for heartbeats and lifecycle events, in ms. Default 10000. */
+  ackTimeoutMs?: number;
+  /** Connect timeout per attempt, in ms. Default 20000 (socket.io's). */
+  connectTimeoutMs?: number;
+  /** Starts a container; its result becomes `instance_started`, a throw becomes `instance_stopped` (error). */
+  onStartInstance?: (cmd: StartInstance) => StartResult | Promise<StartResult>;
+  /** Stops a container; its result becomes `instance_stopped` (default reason `requested`). */
+  onStopInstance?: (cmd: StopInstance) => StopResult | void | Promise<StopResult | void>;
+  /** Socket.IO client factory. Default socket.io-client's `io`. */
+  io?: IoFactory;
+  /** Engine.IO transports. Default `['websocket']` (no sticky sessions needed behind a balancer). */
+  transports?: ('websocket' | 'polling' | 'webtransport')[];
+  /** Extra socket.io-client options (e.g. `localAddress` to pick a source address in Node). */
+  socketOptions?: IoOptions;
+  /** Runs the heartbeat timer; pass a shared one when running thousands of agents. */
+  scheduler?: Scheduler;
+  /** Most unacknowledged lifecycle events kept. Default 10000. */
+  maxPendingEvents?: number;
+}
+
+interface Running {
+  containerId: string;
+  connectionInfo: ConnectionInfo;
+}
+
+const KNOWN_INBOUND = new Set(['start_instance', 'stop_instance', 'drain_node']);
+const now = (): number => performance.now();
+
+export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
+  readonly nodeId: string;
+  private readonly opts: FleetAgentOptions;
+  private readonly socket: Socket;
+  private readonly reconnector: Reconnector;
+  private readonly outbox: AckOutbox;
+  private readonly scheduler: Scheduler;
+  private readonly heartbeatIntervalMs: number;
+  private readonly ackTimeoutMs: number;
+  private readonly running = new Map<string, Running>();
+  private readonly starting = new Set<string>();
+  private draining = false;
+  private cancelBeat: (() => void) | null = null;
+  private ackedOnThisConnection = false;
+  private lastRtt: number | null = null;
+  private wasDrained = false;
+
+  constructor(options: FleetAgentOptions) {
+    super();
+    checkOptions(options);
+    this.opts = options;
+    this.nodeId = options.nodeId;
+    this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 5000;
+    this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
+    this.scheduler = options.scheduler ?? timerScheduler;
+
+    const factory = options.io ?? defaultIo;
+    const { apiKey, nodeId } = options;
+    this.socket = factory(namespaceUrl(options.url, FLEET_NAMESPACE), {
+      autoConnect: false,
+      reconnection: false, // the Reconnector owns retries
+      forceNew: true, // one connection per agent, as a real host has
+      transports: options.transports ?? ['websocket'],
+      timeout: options.connectTimeoutMs ?? 20_000,
+      extraHeaders: { Authorization: `Bearer ${apiKey}` },
+      // A function, so every (re)connect re-authenticates with the current key.
+      auth: (cb: (data: object) => void) => cb({ token: apiKey, nodeId }),
+      ...options.socketOptions,
+    });
+
+    this.outbox = new AckOutbox(
+      (event, payload, timeoutMs) => this.socket.timeout(timeoutMs).emitWithAck(event, payload),
+      { ackTimeoutMs: this.ackTimeoutMs, maxPending: options.maxPendingEvents },
+      {
+        onAckTimeout: (e) =>
+          this.fail(ErrorCodes.FW_ACK_TIMEOUT, `no ack for ${e.event} after ${this.ackTimeoutMs} ms; resending (attempt ${e.attempts + 1})`, {
+            event: e.event,
+            attempts: e.attempts,
+          }),
+      },
+    );
+
+    this.reconnector = new Reconnector(options, {
+      attempt: () => this.socket.connect(),
+      onTransition: (t) => this.emit('state', t),
+      onRetryScheduled: (delayMs, attempt) => this.emit('reconnecting', { delayMs, attempt }),
+    });
+
+    this.wireSocket();
+  }
+
+  // ── public API ───────────────────────────────────────────────────────────
+
+  /** Starts connecting (and reconnecting). Returns this for chaining. */
+  connect(): this {
+    this.reconnector.start();
+    return this;
+  }
+
+  /** Closes for good: stops heartbeats and retries, rejects unacked events with FW_CLOSED. */
+  close(): void {
+    this.stopBeating();
+    this.reconnector.stop();
+    this.outbox.close();
+    this.socket.disconnect();
+  }
+
+  get state(): ConnectionState {
+    return this.reconnector.state;
+  }
+
+  /** `maintenance` once drained, `busy` while a rental runs or starts, else `online`. */
+  get status(): NodeStatus {
+    const active = this.running.size + this.starting.size;
+    if (this.draining && active === 0) return 'maintenance';
+    return active > 0 ? 'busy' : 'online';
+  }
+
+  /** True after drain_node: new rentals are refused. */
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  /** Round-trip time of the last acked heartbeat, ms; null before the first. */
+  get lastHeartbeatRttMs(): number | null {
+    return this.lastRtt;
+  }
+
+  /** Running rentals: rentalId → containerId. */
+  get instances(): ReadonlyMap<string, { containerId: string; connectionInfo: ConnectionInfo }> {
+    return this.running;
+  }
+
+  /** Lifecycle events not yet acknowledged, oldest first. */
+  get pendingEvents(): readonly { event: string; payload: unknown }[] {
+    return this.outbox.pending;
+  }
+
+  /**
+   * Records a container that runs already (e.g. the agent restarted); it is
+   * reported as `instance_started` on every connect, like any running one.
+   */
+  adoptInstance(rentalId: string, containerId: string, connectionInfo: ConnectionInfo): void {
+    this.running.set(rentalId, { containerId, connectionInfo });
+    if (this.socket.connected) this.lifecycle('instance_started', { rentalId, containerId, connectionInfo });
+  }
+
+  /** Reports a container that ended by itself (crash, time limit). */
+  reportStopped(rentalId: string, reason: InstanceStopped['reason'], errorMessage: string | null = null): void {
+    const r = this.running.get(rentalId);
+    this.running.delete(rentalId);
+    this.lifecycle('instance_stopped', { rentalId, containerId: r?.containerId ?? '', reason, errorMessage });
+    this.checkDrained();
+  }
+
+  /** Sends one heartbeat now (also done automatically on connect and every interval). */
+  heartbeatNow(): Promise<void> {
+    return this.beat();
+  }
+
+  // ── socket wiring ────────────────────────────────────────────────────────
+
+  private wireSocket(): void {
+    const s = this.socket;
+    s.on('connect', () => this.onConnect());
+    s.on('connect_error', (err: Error) => {
+      if (isRefusal(s)) {
+        this.fail(ErrorCodes.FW_AUTH_REJECTED, `control plane refused the key: ${err.message}`, { url: this.opts.url });
+        this.reconnector.failed({ code: TransitionCodes.AUTH_REJECTED, reason: err.message, auth: true });
+      } else {
+        this.fail(ErrorCodes.FW_CONNECT_FAILED, `connect failed: ${err.message}`, { url: this.opts.url });
+        this.reconnector.failed({ code: TransitionCodes.CONNECT_FAILED, reason: err.message });
+      }
+    });
+    s.on('disconnect', (reason: string) => this.onDisconnect(reason));
+    s.on('start_instance', (p: unknown, ack?: unknown) => this.onCommand('start_instance', p, ack));
+    s.on('stop_instance', (p: unknown, ack?: unknown) => this.onCommand('stop_instance', p, ack));
+    s.on('drain_node', (p: unknown, ack?: unknown) => this.onCommand('drain_node', p, ack));
+    s.onAny((event: string) => {
+      if (!KNOWN_INBOUND.has(event)) this.fail(ErrorCodes.FW_PROTOCOL_UNKNOWN, `unknown event from control plane: ${event}`, { event });
+    });
+  }
+
+  private onConnect(): void {
+    this.ackedOnThisConnection = false;
+    this.reconnector.opened('authenticated on /fleet');
+    this.emit('connected');
+    void this.beat(); // at once, then every interval
+    this.stopBeating();
+    this.cancelBeat = this.scheduler.every(this.heartbeatIntervalMs, () => void this.beat());
+    // Re-report running containers whose start is not already waiting in the outbox.
+    const pendingStarts = new Set<string>();
+    for (const e of this.outbox.pending) if (e.event === 'instance_started') pendingStarts.add((e.payload as InstanceStarted).rentalId);
+    this.outbox.setOnline();
+    for (const [rentalId, r] of this.running) {
+      if (!pendingStarts.has(rentalId)) this.lifecycle('instance_started', { rentalId, containerId: r.containerId, connectionInfo: r.connectionInfo });
+    }
+  }
+
+  private onDisconnect(reason: string): void {
+    this.stopBeating();
+    this.outbox.setOffline();
+    // Anything socket.io buffered for this connection would be sent again on top of our resend.
+    (this.socket as unknown as { sendBuffer: unknown[] }).sendBuffer = [];
+    if (reason === 'io client disconnect') return; // close() was called
+    this.emit('disconnected', { reason });
+    if (reason === 'io server disconnect' && !this.ackedOnThisConnection) {
+      // fleet.md: "Invalid keys will result in immediate disconnection".
+      this.fail(ErrorCodes.FW_AUTH_REJECTED, 'control plane disconnected the agent before acknowledging anything: key refused', {
+        url: this.opts.url,
+      });
+      this.reconnector.failed({ code: TransitionCodes.AUTH_REJECTED, reason: 'disconnected by server before any ack', auth: true });
+      return;
+    }
+    this.fail(ErrorCodes.FW_CONNECTION_LOST, `connection lost: ${reason}`, { reason });
+    this.reconnector.failed({ code: TransitionCodes.CONNECTION_LOST, reason });
+  }
+
+  private stopBeating(): void {
+    this.cancelBeat?.();
+    this.cancelBeat = null;
+  }
+
+  // ── heartbeats ───────────────────────────────────────────────────────────
+
+  private async beat(): Promise<void> {
+    if (!this.socket.connected) return;
+    let metrics: FleetMetrics;
+    try {
+      metrics = await this.opts.metrics();
+    } catch (err) {
+      this.fail(ErrorCodes.FW_HANDLER_FAILED, `metrics provider failed: ${messageOf(err)}; heartbeat skipped`, {}, err);
+      return;
+    }
+    if (!this.socket.connected) return;
+    const hb: Heartbeat = { nodeId: this.nodeId, status: this.status, metrics };
+    if (!V.heartbeat.check(hb)) {
+      this.fail(ErrorCodes.FW_HANDLER_FAILED, `metrics provider returned an invalid shape; heartbeat skipped`, {
+        problems: V.heartbeat.explain(hb),
+      });
+      return;
+    }
+    const t0 = now();
+    this.socket.timeout(this.ackTimeoutMs).emit('heartbeat', hb, (err: Error | null, ack: unknown) => {
+      if (err) {
+        if (this.socket.connected) this.fail(ErrorCodes.FW_ACK_TIMEOUT, `heartbeat not acknowledged within ${this.ackTimeoutMs} ms`, { event: 'heartbeat' });
+        return;
+      }
+      if (!V.ack.check(ack) || ack.success !== true) {
+        this.fail(ErrorCodes.FW_ACK_REJECTED, 'heartbeat ack was not {success:true}', { event: 'heartbeat', ack });
+        return;
+      }
+      this.ackedOnThisConnection = true;
+      this.lastRtt = now() - t0;
+      this.emit('heartbeat_ack', { rttMs: this.lastRtt });
+    });
+    this.emit('heartbeat', hb);
+  }
+
+  // ── commands ─────────────────────────────────────────────────────────────
+
+  private onCommand(event: 'start_instance' | 'stop_instance' | 'drain_node', payload: unknown, ack: unknown): void {
+    const v = V[event];
+    const reply = typeof ack === 'function' ? (ack as (a: unknown) => void) : null;
+    if (!v.check(payload)) {
+      const problems = v.explain(payload);
+      this.fail(ErrorCodes.FW_PROTOCOL_INVALID, `invalid ${event} from control plane: ${problems.join('; ')}`, { event, problems, payload });
+      reply?.({ success: false, error: `invalid ${event}: ${problems.join('; ')}` });
+      return;
+    }
+    reply?.({ success: true });
+    if (event === 'start_instance') {
+      this.emit('start_instance', payload as StartInstance);
+      void this.startInstance(payload as StartInstance);
+    } else if (event === 'stop_instance') {
+      this.emit('stop_instance', payload as StopInstance);
+      void this.stopInstance(payload as StopInstance);
+    } else {
+      this.emit('drain_node', payload as Parameters<FleetAgentEvents['drain_node']>[0]);
+      this.draining = true;
+      this.checkDrained();
+    }
+  }
+
+  private async startInstance(cmd: StartInstance): Promise<void> {
+    const { rentalId } = cmd;
+    if (this.draining) {
+      this.lifecycle('instance_stopped', { rentalId, containerId: '', reason: 'error', errorMessage: `node ${this.nodeId} is draining: not accepting new rentals` });
+      return;
+    }
+    const existing = this.running.get(rentalId);
+    if (existing) {
+      // The control plane repeated a command; the fact is the same, report it again.
+      this.lifecycle('instance_started', { rentalId, containerId: existing.containerId, connectionInfo: existing.connectionInfo });
+      return;
+    }
+    if (this.starting.has(rentalId)) return;
+    if (!this.opts.onStartInstance) {
+      this.lifecycle('instance_stopped', { rentalId, containerId: '', reason: 'error', errorMessage: 'agent has no start_instance handler' });
+      return;
+    }
+    this.starting.add(rentalId);
+    try {
+      const result = await this.opts.onStartInstance(cmd);
+      const started = { rentalId, containerId: result?.containerId, connectionInfo: result?.connectionInfo };
+      if (!V.instance_started.check(started)) {
+        throw new Error(`start_instance handler returned an invalid result: ${V.instance_started.explain(started).join('; ')}`);
+      }
+      this.running.set(rentalId, { containerId: started.containerId, connectionInfo: started.connectionInfo });
+      this.lifecycle('instance_started', started);
+    } catch (err) {
+      this.fail(ErrorCodes.FW_HANDLER_FAILED, `start_instance ${rentalId} failed: ${messageOf(err)}`, { rentalId }, err);
+      const containerId = (err as StartError)?.containerId ?? '';
+      this.lifecycle('instance_stopped', { rentalId, containerId, reason: 'error', errorMessage: messageOf(err) });
+    } finally {
+      this.starting.delete(rentalId);
+      this.checkDrained();
+    }
+  }
+
+  private async stopInstance(cmd: StopInstance): Promise<void> {
+    const { rentalId } = cmd;
+    const containerId = cmd.containerId || this.running.get(rentalId)?.containerId || '';
+    let stopped: InstanceStopped;
+    try {
+      if (!this.opts.onStopInstance) throw new Error('agent has no stop_instance handler');
+      const r = (await this.opts.onStopInstance(cmd)) ?? {};
+      stopped = { rentalId, containerId, reason: r.reason ?? 'requested', errorMessage: r.errorMessage ?? null };
+    } catch (err) {
+      this.fail(ErrorCodes.FW_HANDLER_FAILED, `stop_instance ${rentalId} failed: ${messageOf(err)}`, { rentalId }, err);
+      stopped = { rentalId, containerId, reason: 'error', errorMessage: messageOf(err) };
+    }
+    this.running.delete(rentalId);
+    this.lifecycle('instance_stopped', stopped);
+    this.checkDrained();
+  }
+
+  private checkDrained(): void {
+    if (this.draining && !this.wasDrained && this.status === 'maintenance') {
+      this.wasDrained = true;
+      this.emit('drained');
+      void this.beat(); // tell the control plane now rather than at the next tick
+    }
+  }
+
+  // ── lifecycle delivery ───────────────────────────────────────────────────
+
+  private lifecycle(event: 'instance_started', payload: InstanceStarted): void;
+  private lifecycle(event: 'instance_stopped', payload: InstanceStopped): void;
+  private lifecycle(event: 'instance_started' | 'instance_stopped', payload: InstanceStarted | InstanceStopped): void {
+    if (event === 'instance_started') this.emit('instance_started', payload as InstanceStarted);
+    else this.emit('instance_stopped', payload as InstanceStopped);
+    this.outbox.push(event, payload).then(
+      (ack) => {
+        if (V.ack.check(ack) && ack.success) this.emit('delivered', event, payload);
+        else this.fail(ErrorCodes.FW_ACK_REJECTED, `${event} ack was not {success:true}`, { event, ack });
+      },
+      (err: FleetwireError) => this.emit('error', err),
+    );
+  }
+
+  private fail(code: FleetwireError['code'], message: string, context: Record<string, unknown> = {}, cause?: unknown): void {
+    this.emit('error', new FleetwireError(code, message, { nodeId: this.nodeId, ...context }, cause === undefined ? undefined : { cause }));
+  }
+}
+
+function checkOptions(o: FleetAgentOptions): void {
+  if (!o || typeof o !== 'object') invalidArgument('FleetAgent needs an options object: new FleetAgent({ url, apiKey, nodeId, metrics })');
+  if (typeof o.url !== 'string' || !/^(https?|wss?):\/\//.test(o.url)) {
+    invalidArgument(`FleetAgent: url must be an http(s):// or ws(s):// URL of the control plane, got ${JSON.stringify(o.url)}`);
+  }
+  if (typeof o.apiKey !== 'string' || o.apiKey.length === 0) invalidArgument('FleetAgent: apiKey must be a non-empty string (the node\'s HOST_API_KEY)');
+  if (typeof o.nodeId !== 'string' || o.nodeId.length === 0) invalidArgument('FleetAgent: nodeId must be a non-empty string');
+  if (typeof o.metrics !== 'function') invalidArgument('FleetAgent: metrics must be a function returning the heartbeat metrics (sync or async)');
+  if (o.heartbeatIntervalMs !== undefined && !(o.heartbeatIntervalMs > 0)) {
+    invalidArgument(`FleetAgent: heartbeatIntervalMs must be > 0, got ${String(o.heartbeatIntervalMs)}`);
+  }
+  if (o.ackTimeoutMs !== undefined && !(o.ackTimeoutMs > 0)) invalidArgument(`FleetAgent: ackTimeoutMs must be > 0, got ${String(o.ackTimeoutMs)}`);
+}

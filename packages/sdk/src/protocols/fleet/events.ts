@@ -1,0 +1,49 @@
+import type { StateTransition } from '../../core/state.js';
+import type { FleetwireError } from '../../core/errors.js';
+import type { ConnectionInfo, DrainNode, Heartbeat, InstanceStarted, InstanceStopped, StartInstance, StopInstance, StopReason } from './schema.js';
+
+/** What a start_instance handler returns: the container it started and how to reach it. */
+export interface StartResult {
+  containerId: string;
+  connectionInfo: ConnectionInfo;
+}
+
+/** What a stop_instance handler may return; default `{ reason: 'requested' }`. */
+export interface StopResult {
+  reason?: StopReason;
+  errorMessage?: string | null;
+}
+
+/** A start handler can throw an error carrying `containerId` when a container was created but failed. */
+export interface StartError extends Error {
+  containerId?: string;
+}
+
+/** Events of {@link FleetAgent}. */
+export interface FleetAgentEvents {
+  /** Every connection state change, with a stable code and a reason. */
+  state: (t: StateTransition) => void;
+  /** Connected and authenticated (also after every reconnect). */
+  connected: () => void;
+  /** The connection dropped; `reason` is Socket.IO's. */
+  disconnected: (info: { reason: string }) => void;
+  /** A reconnect attempt is scheduled. */
+  reconnecting: (info: { delayMs: number; attempt: number }) => void;
+  /** A heartbeat was sent. */
+  heartbeat: (hb: Heartbeat) => void;
+  /** A heartbeat's `{success:true}` ack arrived after `rttMs`. */
+  heartbeat_ack: (info: { rttMs: number }) => void;
+  /** Commands from the control plane, after validation (handlers run separately). */
+  start_instance: (cmd: StartInstance) => void;
+  stop_instance: (cmd: StopInstance) => void;
+  drain_node: (cmd: DrainNode) => void;
+  /** A lifecycle event was queued for delivery. */
+  instance_started: (ev: InstanceStarted) => void;
+  instance_stopped: (ev: InstanceStopped) => void;
+  /** A lifecycle event was acknowledged by the control plane. */
+  delivered: (event: 'instance_started' | 'instance_stopped', payload: InstanceStarted | InstanceStopped) => void;
+  /** Draining finished: nothing runs and heartbeats now say `maintenance`. */
+  drained: () => void;
+  /** Anything that went wrong, with a stable code. Never thrown. */
+  error: (err: FleetwireError) => void;
+}
