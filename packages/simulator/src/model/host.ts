@@ -161,13 +161,16 @@ export class HostModel {
       }
       if (!gpus.includes(i)) gpus.push(i);
     }
+    // The rental's load comes from a stream of its own: the same rental gets the
+    // same load whatever the timing of ticks and commands around it.
+    const rr = this.rng.fork(`rental:${rentalId}`);
     const rental: Rental = {
       gpus,
-      memPerGpuMb: this.spec.gpuMemoryTotalMb * this.rng.range(0.3, 0.9),
-      ramMb: ramMb ?? this.rng.range(4096, 32768),
-      imageGb: this.rng.range(4, 20),
+      memPerGpuMb: this.spec.gpuMemoryTotalMb * rr.range(0.3, 0.9),
+      ramMb: ramMb ?? rr.range(4096, 32768),
+      imageGb: rr.range(4, 20),
     };
-    const util = this.rng.range(55, 100);
+    const util = rr.range(55, 100);
     for (const i of gpus) {
       this.gpuRentals[i] = (this.gpuRentals[i] as number) + 1;
       this.gpuRentalMemMb[i] = (this.gpuRentalMemMb[i] as number) + rental.memPerGpuMb;

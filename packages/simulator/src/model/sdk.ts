@@ -18,3 +18,4 @@ export type {
   StopReason,
 } from '../../../sdk/src/protocols/fleet/schema.js';
 export { fleetValidators } from '../../../sdk/src/protocols/fleet/schema.js';
+export { FleetwireError, ErrorCodes, invalidArgument } from '../../../sdk/src/core/errors.js';
