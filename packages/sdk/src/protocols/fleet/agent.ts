@@ -262,15 +262,30 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
 
   // ── heartbeats ───────────────────────────────────────────────────────────
 
-  private async beat(): Promise<void> {
-    if (!this.socket.connected) return;
-    let metrics: FleetMetrics;
+  /**
+   * Sends one heartbeat. A synchronous provider is called and sent in the same
+   * tick (so "heartbeat at once on reconnect" really is the first message); an
+   * async one is awaited.
+   */
+  private beat(): Promise<void> {
+    if (!this.socket.connected) return Promise.resolve();
+    let m: FleetMetrics | Promise<FleetMetrics>;
     try {
-      metrics = await this.opts.metrics();
+      m = this.opts.metrics();
     } catch (err) {
-      this.fail(ErrorCodes.FW_HANDLER_FAILED, `metrics provider failed: ${messageOf(err)}; heartbeat skipped`, {}, err);
-      return;
+      this.metricsFailed(err);
+      return Promise.resolve();
     }
+    if (m instanceof Promise) return m.then((metrics) => this.sendHeartbeat(metrics), (err) => this.metricsFailed(err));
+    this.sendHeartbeat(m);
+    return Promise.resolve();
+  }
+
+  private metricsFailed(err: unknown): void {
+    this.fail(ErrorCodes.FW_HANDLER_FAILED, `metrics provider failed: ${messageOf(err)}; heartbeat skipped`, {}, err);
+  }
+
+  private sendHeartbeat(metrics: FleetMetrics): void {
     if (!this.socket.connected) return;
     const hb: Heartbeat = { nodeId: this.nodeId, status: this.status, metrics };
     if (!V.heartbeat.check(hb)) {

@@ -1,0 +1,190 @@
+/**
+ * The control-plane side of shared/protocols/fleet.md on a Socket.IO server:
+ * key check at the namespace handshake (a bad key is refused at once), nodes
+ * ONLINE/OFFLINE, `{success:true}` acks, idempotent lifecycle facts, and a
+ * programmatic API to send commands to a node.
+ */
+import type { Namespace, Server, Socket } from 'socket.io';
+import { ErrorCodes, FleetwireError, fleet } from '@fleetwire/sdk';
+import type { FleetState } from '../state/fleet.js';
+import type { KeyStore } from '../keys.js';
+import { silentLogger, type Logger } from '../logger.js';
+
+const V = fleet.fleetValidators;
+
+export interface FleetServerOptions {
+  keys: KeyStore;
+  state: FleetState;
+  logger?: Logger;
+  /** Keep every message received (for tests). Default false: 10,000 agents would fill memory. */
+  record?: boolean;
+  /** How long a command waits for the agent's receipt ack. Default 5000 ms. */
+  commandAckTimeoutMs?: number;
+}
+
+export interface Received {
+  nodeId: string | null;
+  event: string;
+  payload: unknown;
+}
+
+/** What a command send learned. */
+export interface CommandResult {
+  /** The node had a live connection and the command was emitted. */
+  sent: boolean;
+  /** The agent acknowledged receipt (fleetwire agents do; agents of the document may not). */
+  acked: boolean;
+  ack?: unknown;
+}
+
+export interface FleetCounters {
+  heartbeats: number;
+  authFailures: number;
+  protocolErrors: number;
+}
+
+/** Extracts the key from `auth.token` or an `Authorization: Bearer` header. */
+export function keyFromHandshake(hs: { auth?: Record<string, unknown>; headers: Record<string, string | string[] | undefined> }): string | null {
+  const fromAuth = hs.auth?.token;
+  if (typeof fromAuth === 'string' && fromAuth) return fromAuth;
+  const h = hs.headers.authorization;
+  const header = Array.isArray(h) ? h[0] : h;
+  const m = header ? /^Bearer\s+(.+)$/i.exec(header) : null;
+  return m?.[1]?.trim() || null;
+}
+
+export class FleetServer {
+  readonly nsp: Namespace;
+  readonly received: Received[] = [];
+  readonly counters: FleetCounters = { heartbeats: 0, authFailures: 0, protocolErrors: 0 };
+  private readonly byNode = new Map<string, Socket>();
+  private readonly log: Logger;
+
+  constructor(
+    io: Server,
+    private readonly opts: FleetServerOptions,
+  ) {
+    this.log = opts.logger ?? silentLogger;
+    this.nsp = io.of(fleet.FLEET_NAMESPACE);
+    this.nsp.use((socket, next) => {
+      const key = keyFromHandshake(socket.handshake);
+      if (!opts.keys.has(key)) {
+        this.counters.authFailures++;
+        this.log.warn('fleet: refused a connection with an invalid key', { address: socket.handshake.address });
+        const err = new Error('invalid API key') as Error & { data?: unknown };
+        err.data = { code: ErrorCodes.FW_AUTH_REJECTED };
+        return next(err);
+      }
+      const nodeId = socket.handshake.auth?.nodeId;
+      socket.data.nodeId = typeof nodeId === 'string' && nodeId ? nodeId : null;
+      next();
+    });
+    this.nsp.on('connection', (socket) => this.onConnection(socket));
+  }
+
+  /** Node ids with a live connection. */
+  connectedNodes(): string[] {
+    return [...this.byNode.keys()];
+  }
+
+  startInstance(nodeId: string, cmd: fleet.StartInstance): Promise<CommandResult> {
+    return this.command(nodeId, 'start_instance', cmd);
+  }
+
+  stopInstance(nodeId: string, cmd: fleet.StopInstance): Promise<CommandResult> {
+    return this.command(nodeId, 'stop_instance', cmd);
+  }
+
+  drainNode(nodeId: string, reason = 'Scheduled maintenance'): Promise<CommandResult> {
+    return this.command(nodeId, 'drain_node', { nodeId, reason });
+  }
+
+  /** Sends anything, unvalidated: for testing how agents take bad input. */
+  sendRaw(nodeId: string, event: string, payload: unknown): boolean {
+    const s = this.byNode.get(nodeId);
+    if (!s) return false;
+    s.emit(event, payload);
+    return true;
+  }
+
+  /** Drops a node's connection (the agent sees a transport close and reconnects). */
+  disconnectNode(nodeId: string): boolean {
+    const s = this.byNode.get(nodeId);
+    if (!s) return false;
+    s.conn.close(); // transport-level close, like a network drop (not "io server disconnect", which means "go away")
+    return true;
+  }
+
+  private command<E extends keyof fleet.FleetServerToAgent>(nodeId: string, event: E, payload: fleet.FleetServerToAgent[E]): Promise<CommandResult> {
+    const v = V[event];
+    if (!v.check(payload)) {
+      return Promise.reject(
+        new FleetwireError(ErrorCodes.FW_INVALID_ARGUMENT, `invalid ${event}: ${v.explain(payload).join('; ')}`, { event }),
+      );
+    }
+    const s = this.byNode.get(nodeId);
+    if (!s) return Promise.resolve({ sent: false, acked: false });
+    return new Promise((resolve) => {
+      s.timeout(this.opts.commandAckTimeoutMs ?? 5000).emit(event, payload, (err: Error | null, ack: unknown) => {
+        resolve(err ? { sent: true, acked: false } : { sent: true, acked: true, ack });
+      });
+    });
+  }
+
+  private onConnection(socket: Socket): void {
+    const { state } = this.opts;
+    let nodeId: string | null = socket.data.nodeId;
+    const bind = (id: string) => {
+      nodeId = id;
+      const prev = this.byNode.get(id);
+      if (prev && prev !== socket) prev.disconnect(true); // a node has one live connection: the newest wins
+      this.byNode.set(id, socket);
+      state.markOnline(id);
+      this.log.info('fleet: node online', { nodeId: id });
+    };
+    if (nodeId) bind(nodeId);
+
+    const record = this.opts.record ? (event: string, payload: unknown) => this.received.push({ nodeId, event, payload }) : null;
+    const reject = (ack: unknown, event: string, problems: string[]) => {
+      this.counters.protocolErrors++;
+      this.log.warn(`fleet: invalid ${event}`, { nodeId, problems });
+      if (typeof ack === 'function') ack({ success: false, error: `invalid ${event}: ${problems.join('; ')}` });
+    };
+
+    socket.on('heartbeat', (payload: unknown, ack?: unknown) => {
+      record?.('heartbeat', payload);
+      if (!V.heartbeat.check(payload)) return reject(ack, 'heartbeat', V.heartbeat.explain(payload));
+      if (nodeId === null) bind(payload.nodeId);
+      else if (payload.nodeId !== nodeId) return reject(ack, 'heartbeat', [`/nodeId: this connection is node ${nodeId}, not ${payload.nodeId}`]);
+      this.counters.heartbeats++;
+      state.heartbeat(payload);
+      if (typeof ack === 'function') ack({ success: true });
+    });
+
+    for (const event of ['instance_started', 'instance_stopped'] as const) {
+      socket.on(event, (payload: unknown, ack?: unknown) => {
+        record?.(event, payload);
+        const v = V[event];
+        if (!v.check(payload)) return reject(ack, event, v.explain(payload));
+        if (nodeId === null) return reject(ack, event, ['node unknown: send a heartbeat or auth.nodeId first']);
+        if (event === 'instance_started') state.instanceStarted(nodeId, payload as fleet.InstanceStarted);
+        else state.instanceStopped(nodeId, payload as fleet.InstanceStopped);
+        if (typeof ack === 'function') ack({ success: true });
+      });
+    }
+
+    socket.onAny((event: string, ...args: unknown[]) => {
+      if (event === 'heartbeat' || event === 'instance_started' || event === 'instance_stopped') return;
+      record?.(event, args[0]);
+      reject(args[args.length - 1], event, [`unknown event ${event}`]);
+    });
+
+    socket.on('disconnect', (reason) => {
+      if (nodeId !== null && this.byNode.get(nodeId) === socket) {
+        this.byNode.delete(nodeId);
+        state.markOffline(nodeId);
+        this.log.info('fleet: node offline', { nodeId, reason });
+      }
+    });
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * One HTTP server per port. Several dialects can share it (fleet's Socket.IO
+ * and control-plane's /ws both live on 3000): Socket.IO takes its own path and
+ * every other upgrade is routed by path through `onUpgrade`.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
+
+export interface HttpHost {
+  server: Server;
+  host: string;
+  port: number;
+  /** `http://host:port` */
+  url: string;
+  /** Adds an upgrade route; the handler returns true when it took the request. */
+  onUpgrade(handler: UpgradeHandler): void;
+  close(): Promise<void>;
+}
+
+export async function listen(port: number, host = '127.0.0.1'): Promise<HttpHost> {
+  const server = createServer();
+  const handlers: UpgradeHandler[] = [];
+  server.on('upgrade', (req, socket, head) => {
+    // Socket.IO handles /socket.io/ itself (it adds its own listener); others are ours.
+    if ((req.url ?? '').startsWith('/socket.io/')) return;
+    for (const h of handlers) if (h(req, socket, head)) return;
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const closed = new Promise<void>((resolve) => server.once('close', () => resolve()));
+  const addr = server.address();
+  const actualPort = typeof addr === 'object' && addr ? addr.port : port;
+  return {
+    server,
+    host,
+    port: actualPort,
+    url: `http://${host}:${actualPort}`,
+    onUpgrade: (h) => handlers.push(h),
+    // Upgraded sockets are not tracked by the HTTP server: their owners close them first.
+    close() {
+      if (server.listening) server.close();
+      server.closeAllConnections();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * API keys the mock backend accepts (fleet, monitor, vstats share one list).
+ * File format: one key per line; blank lines and lines starting with # are ignored.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+
+/** The key accepted when none are configured, printed by the CLI. */
+export const DEV_KEY = 'fleetwire-dev-key';
+
+export class KeyStore {
+  private readonly keys: Set<string>;
+
+  constructor(keys: Iterable<string> = [DEV_KEY]) {
+    this.keys = new Set(keys);
+  }
+
+  has(key: unknown): key is string {
+    return typeof key === 'string' && this.keys.has(key);
+  }
+
+  add(key: string): void {
+    this.keys.add(key);
+  }
+
+  delete(key: string): boolean {
+    return this.keys.delete(key);
+  }
+
+  get size(): number {
+    return this.keys.size;
+  }
+
+  list(): string[] {
+    return [...this.keys];
+  }
+
+  /** Parses the keys-file format. */
+  static parse(text: string): string[] {
+    return text
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l.length > 0 && !l.startsWith('#'));
+  }
+
+  /** Reads a keys file; throws a message naming the file when it is unreadable or empty. */
+  static async fromFile(path: string): Promise<KeyStore> {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (err) {
+      throw new Error(`cannot read keys file ${path}: ${(err as Error).message}`);
+    }
+    const keys = KeyStore.parse(text);
+    if (keys.length === 0) throw new Error(`keys file ${path} has no keys (one API key per line)`);
+    return new KeyStore(keys);
+  }
+}
+
+/** `n` random keys, `fw_` + 32 hex chars each. */
+export function generateKeys(n: number): string[] {
+  return Array.from({ length: n }, () => `fw_${randomBytes(16).toString('hex')}`);
+}
+
+/** Writes `n` fresh keys to `path` in the keys-file format. Returns them. */
+export async function writeKeysFile(path: string, n: number): Promise<string[]> {
+  const keys = generateKeys(n);
+  await writeFile(path, `# fleetwire API keys, one per line (${n})\n${keys.join('\n')}\n`, { mode: 0o600 });
+  return keys;
+}
