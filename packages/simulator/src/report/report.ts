@@ -1,0 +1,242 @@
+/**
+ * The simulator's run report: what the runner records while it runs, what
+ * `--out report.json` writes, and what `fleetwire-sim merge` adds up.
+ *
+ * Mergeable exactly: latencies are HDR histograms (bucket counts add), counters
+ * are sums, gauges are sums (shards run disjoint agents, so connected and
+ * target add up). Merging the shard reports of a run gives the report of the
+ * same run done whole.
+ */
+import { LatencyHistogram } from './histogram.js';
+
+/** Bump when the JSON shape changes incompatibly; `fromJSON` refuses other versions. */
+export const REPORT_VERSION = 1;
+export const REPORT_FORMAT = 'fleetwire-sim-report';
+
+/** Counter names the runner uses (free-form names are allowed too; these are the ones thresholds and views know). */
+export const C = {
+  heartbeatsSent: 'heartbeats_sent',
+  heartbeatsAcked: 'heartbeats_acked',
+  eventsSent: 'events_sent',
+  eventsAcked: 'events_acked',
+  /** Every message an agent sent (the denominator of `errors<0.1%`). */
+  messagesSent: 'messages_sent',
+  errors: 'errors',
+  reconnects: 'reconnects',
+  disconnects: 'disconnects',
+  connectFailures: 'connect_failures',
+  startCommands: 'start_commands',
+  stopCommands: 'stop_commands',
+  drainCommands: 'drain_commands',
+  instancesStarted: 'instances_started',
+  instancesStopped: 'instances_stopped',
+  instancesFailed: 'instances_failed',
+  instancesTimedOut: 'instances_timed_out',
+  chaosDisconnects: 'chaos_disconnects',
+  chaosMalformed: 'chaos_malformed',
+  chaosSlowAcks: 'chaos_slow_acks',
+} as const;
+
+/** Gauge names: current connected agents and the agents this report covers. */
+export const G = { connected: 'connected', target: 'target' } as const;
+
+/** Histogram names: heartbeat ack latency, lifecycle event ack latency, connect time. */
+export const H = { ack: 'ack', eventAck: 'event_ack', connect: 'connect' } as const;
+
+/** What a report is about. */
+export interface ReportMeta {
+  dialect: string;
+  /** The seed as given (string form). */
+  seed: string;
+  /** Agents in the whole fleet (all shards). */
+  fleetAgents: number;
+  /** Shards this report covers, as "i/n", sorted. */
+  shards: string[];
+  /** ISO 8601. */
+  startedAt: string;
+  endedAt: string;
+}
+
+/** The JSON file format (`--out`). */
+export interface ReportJSON {
+  format: typeof REPORT_FORMAT;
+  version: typeof REPORT_VERSION;
+  meta: ReportMeta;
+  durationMs: number;
+  counters: Record<string, number>;
+  gauges: Record<string, number>;
+  /** Compressed base64 HdrHistograms of µs values. */
+  histograms: Record<string, string>;
+}
+
+const sorted = <T>(o: Record<string, T>): Record<string, T> =>
+  Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k] as T]));
+
+export class Report {
+  meta: ReportMeta;
+  readonly counters: Record<string, number> = {};
+  readonly gauges: Record<string, number> = {};
+  private readonly histograms = new Map<string, LatencyHistogram>();
+
+  constructor(meta: ReportMeta) {
+    this.meta = { ...meta, shards: [...meta.shards].sort() };
+  }
+
+  /** Adds `n` (default 1) to a counter. */
+  count(name: string, n = 1): void {
+    this.counters[name] = (this.counters[name] ?? 0) + n;
+  }
+
+  /** A counter's value (0 when never counted). */
+  counter(name: string): number {
+    return this.counters[name] ?? 0;
+  }
+
+  setGauge(name: string, value: number): void {
+    this.gauges[name] = value;
+  }
+
+  gauge(name: string): number {
+    return this.gauges[name] ?? 0;
+  }
+
+  /** Records a latency in ms into histogram `name` (created on first use). */
+  recordLatency(name: string, ms: number): void {
+    this.histogram(name).record(ms);
+  }
+
+  /** The histogram `name` (an empty one is created on first use). */
+  histogram(name: string): LatencyHistogram {
+    let h = this.histograms.get(name);
+    if (!h) {
+      h = new LatencyHistogram();
+      this.histograms.set(name, h);
+    }
+    return h;
+  }
+
+  /** Names of histograms with at least one sample or explicitly created. */
+  histogramNames(): string[] {
+    return [...this.histograms.keys()].sort();
+  }
+
+  p50(name: string): number {
+    return this.percentileMs(name, 50);
+  }
+  p95(name: string): number {
+    return this.percentileMs(name, 95);
+  }
+  p99(name: string): number {
+    return this.percentileMs(name, 99);
+  }
+  max(name: string): number {
+    return this.histograms.get(name)?.maxMs ?? 0;
+  }
+  /** Percentile `p` (0–100) of histogram `name`, ms; 0 when it has no samples. */
+  percentileMs(name: string, p: number): number {
+    return this.histograms.get(name)?.percentileMs(p) ?? 0;
+  }
+
+  /** Wall time covered, from meta (ms, never negative). */
+  get durationMs(): number {
+    return Math.max(0, Date.parse(this.meta.endedAt) - Date.parse(this.meta.startedAt)) || 0;
+  }
+
+  /** The JSON form, keys sorted so equal reports serialise identically. */
+  toJSON(): ReportJSON {
+    const histograms: Record<string, string> = {};
+    for (const name of this.histogramNames()) histograms[name] = (this.histograms.get(name) as LatencyHistogram).encode();
+    return {
+      format: REPORT_FORMAT,
+      version: REPORT_VERSION,
+      meta: { ...this.meta, shards: [...this.meta.shards].sort() },
+      durationMs: this.durationMs,
+      counters: sorted(this.counters),
+      gauges: sorted(this.gauges),
+      histograms,
+    };
+  }
+
+  /**
+   * Reads a report written by {@link toJSON} (already JSON-parsed). Throws an
+   * Error saying what is wrong: another format, another version, a missing field.
+   * @param source named in error messages (e.g. the file name)
+   */
+  static fromJSON(data: unknown, source = 'report'): Report {
+    const fail = (why: string): never => {
+      throw new Error(`${source}: ${why}`);
+    };
+    if (!data || typeof data !== 'object') return fail('not a JSON object');
+    const o = data as Partial<ReportJSON>;
+    if (o.format !== REPORT_FORMAT) return fail(`not a fleetwire-sim report (format is ${JSON.stringify(o.format)}, expected "${REPORT_FORMAT}")`);
+    if (o.version !== REPORT_VERSION) return fail(`report version ${JSON.stringify(o.version)} is not supported (this fleetwire-sim reads version ${REPORT_VERSION})`);
+    const m = o.meta;
+    if (!m || typeof m.dialect !== 'string' || typeof m.seed !== 'string' || typeof m.fleetAgents !== 'number' || !Array.isArray(m.shards)) {
+      return fail('meta is missing or incomplete (dialect, seed, fleetAgents, shards)');
+    }
+    const r = new Report(m);
+    for (const [field, target] of [['counters', r.counters], ['gauges', r.gauges]] as const) {
+      const values = o[field];
+      if (!values || typeof values !== 'object') return fail(`${field} is missing`);
+      for (const [k, v] of Object.entries(values)) {
+        if (typeof v !== 'number' || !Number.isFinite(v)) return fail(`${field}.${k} is not a number`);
+        target[k] = v;
+      }
+    }
+    for (const [name, encoded] of Object.entries(o.histograms ?? {})) {
+      if (typeof encoded !== 'string') return fail(`histograms.${name} is not a string`);
+      try {
+        r.histograms.set(name, LatencyHistogram.decode(encoded));
+      } catch (err) {
+        return fail(`histograms.${name}: ${(err as Error).message}`);
+      }
+    }
+    return r;
+  }
+}
+
+/**
+ * Merges reports of disjoint shards of one run into the report of the whole
+ * run. Refuses reports of different runs (dialect, seed or fleet size differ)
+ * and a shard given twice (it would be counted twice).
+ */
+export function mergeReports(reports: readonly Report[]): Report {
+  const first = reports[0];
+  if (!first) throw new Error('merge needs at least one report');
+  const shards: string[] = [];
+  for (const r of reports) {
+    for (const key of ['dialect', 'seed', 'fleetAgents'] as const) {
+      if (r.meta[key] !== first.meta[key]) {
+        throw new Error(`cannot merge reports of different runs: ${key} is ${JSON.stringify(first.meta[key])} in one and ${JSON.stringify(r.meta[key])} in another`);
+      }
+    }
+    for (const s of r.meta.shards) {
+      if (shards.includes(s)) throw new Error(`shard ${s} appears in more than one report; merging it twice would count it twice`);
+      shards.push(s);
+    }
+  }
+  const startedAt = reports.map((r) => r.meta.startedAt).sort()[0] as string;
+  const endedAt = reports.map((r) => r.meta.endedAt).sort().at(-1) as string;
+  const out = new Report({ ...first.meta, shards, startedAt, endedAt });
+  for (const r of reports) {
+    for (const [k, v] of Object.entries(r.counters)) out.count(k, v);
+    for (const [k, v] of Object.entries(r.gauges)) out.setGauge(k, out.gauge(k) + v);
+    for (const name of r.histogramNames()) out.histogram(name).add(r.histogram(name));
+  }
+  return out;
+}
+
+/**
+ * Shards of the fleet that none of the report's shards covers, e.g. ["2/4"]
+ * after merging 0/4, 1/4 and 3/4. Empty when the report is the whole run.
+ * Shards of different counts (0/2 + 1/4…) are compared by agent ranges is not
+ * attempted: only a missing index of the count seen first is listed.
+ */
+export function missingShards(meta: ReportMeta): string[] {
+  const first = meta.shards[0];
+  if (!first) return ['0/1'];
+  const count = Number(first.split('/')[1]);
+  const missing: string[] = [];
+  for (let i = 0; i < count; i++) if (!meta.shards.includes(`${i}/${count}`)) missing.push(`${i}/${count}`);
+  return missing;
+}
