@@ -1,0 +1,105 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Reconnector } from './reconnector.js';
+import { TransitionCodes, type StateTransition } from './state.js';
+
+afterEach(() => vi.useRealTimers());
+
+function setup(opts: ConstructorParameters<typeof Reconnector>[0] = {}) {
+  const transitions: StateTransition[] = [];
+  const retries: number[] = [];
+  let attempts = 0;
+  const r = new Reconnector(
+    { backoff: { random: () => 0.5 }, ...opts },
+    { attempt: () => attempts++, onTransition: (t) => transitions.push(t), onRetryScheduled: (d) => retries.push(d) },
+  );
+  return { r, transitions, retries, attempts: () => attempts, path: () => transitions.map((t) => `${t.to}:${t.code}`) };
+}
+
+describe('Reconnector', () => {
+  it('retries a failed attempt after the backoff delay and reaches connected', () => {
+    vi.useFakeTimers();
+    const s = setup();
+    s.r.start();
+    expect(s.attempts()).toBe(1);
+    s.r.failed({ code: TransitionCodes.CONNECT_FAILED, reason: 'ECONNREFUSED' });
+    expect(s.retries).toEqual([500]);
+    vi.advanceTimersByTime(499);
+    expect(s.attempts()).toBe(1);
+    vi.advanceTimersByTime(1);
+    expect(s.attempts()).toBe(2);
+    s.r.opened();
+    expect(s.path()).toEqual(['connecting:CONNECT_CALLED', 'reconnecting:CONNECT_FAILED', 'connected:CONNECTED']);
+  });
+
+  it('an auth failure is terminal by default: closed, no timer', () => {
+    vi.useFakeTimers();
+    const s = setup();
+    s.r.start();
+    s.r.failed({ code: TransitionCodes.AUTH_REJECTED, reason: '401', auth: true });
+    expect(s.r.state).toBe('closed');
+    vi.advanceTimersByTime(60_000);
+    expect(s.attempts()).toBe(1);
+    expect(s.path()).toEqual(['connecting:CONNECT_CALLED', 'closed:AUTH_REJECTED']);
+  });
+
+  it('retryOnAuthFailure keeps trying after auth failures', () => {
+    vi.useFakeTimers();
+    const s = setup({ retryOnAuthFailure: true });
+    s.r.start();
+    s.r.failed({ code: TransitionCodes.AUTH_REJECTED, reason: '401', auth: true });
+    vi.advanceTimersByTime(1000);
+    expect(s.attempts()).toBe(2);
+    expect(s.r.state).toBe('reconnecting');
+  });
+
+  it('a terminal failure (token expired, no provider) closes even with retryOnAuthFailure', () => {
+    const s = setup({ retryOnAuthFailure: true });
+    s.r.start();
+    s.r.opened();
+    s.r.failed({ code: TransitionCodes.TOKEN_EXPIRED, reason: '4001', terminal: true });
+    expect(s.path().at(-1)).toBe('closed:TOKEN_EXPIRED');
+  });
+
+  it('gives up with RETRIES_EXHAUSTED after maxAttempts', () => {
+    vi.useFakeTimers();
+    const s = setup({ backoff: { maxAttempts: 2, random: () => 0 } });
+    s.r.start();
+    for (let i = 0; i < 3; i++) {
+      s.r.failed({ code: TransitionCodes.CONNECT_FAILED, reason: 'refused' });
+      vi.runOnlyPendingTimers();
+    }
+    expect(s.r.state).toBe('closed');
+    expect(s.transitions.at(-1)).toMatchObject({ code: 'RETRIES_EXHAUSTED', reason: expect.stringMatching(/gave up after 2 attempts; last: refused/) });
+    expect(s.attempts()).toBe(3);
+  });
+
+  it('stop() cancels a pending retry and leaves no timer behind', () => {
+    vi.useFakeTimers();
+    const s = setup();
+    s.r.start();
+    s.r.failed({ code: TransitionCodes.CONNECT_FAILED, reason: 'x' });
+    expect(vi.getTimerCount()).toBe(1);
+    s.r.stop();
+    expect(vi.getTimerCount()).toBe(0);
+    expect(s.path().at(-1)).toBe('closed:CLOSE_CALLED');
+    vi.advanceTimersByTime(60_000);
+    expect(s.attempts()).toBe(1);
+  });
+
+  it('reconnect: false closes on the first loss', () => {
+    const s = setup({ reconnect: false });
+    s.r.start();
+    s.r.opened();
+    s.r.failed({ code: TransitionCodes.CONNECTION_LOST, reason: 'gone' });
+    expect(s.path()).toEqual(['connecting:CONNECT_CALLED', 'connected:CONNECTED', 'closed:CONNECTION_LOST']);
+  });
+
+  it('start() after close() connects again with a fresh backoff', () => {
+    const s = setup();
+    s.r.start();
+    s.r.stop();
+    s.r.start();
+    expect(s.attempts()).toBe(2);
+    expect(s.r.state).toBe('connecting');
+  });
+});
