@@ -115,6 +115,11 @@ export class Report {
     return h;
   }
 
+  /** The histogram `name` if it exists; unlike {@link histogram}, never creates one (readers must not change the report). */
+  findHistogram(name: string): LatencyHistogram | undefined {
+    return this.histograms.get(name);
+  }
+
   /** Names of histograms with at least one sample or explicitly created. */
   histogramNames(): string[] {
     return [...this.histograms.keys()].sort();
