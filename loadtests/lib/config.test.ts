@@ -84,3 +84,14 @@ describe('keys and identities', () => {
     expect(nodeIdFor(1)).not.toBe(nodeIdFor(2));
   });
 });
+
+describe('reconnectDelayMs', () => {
+  it('grows exponentially to a 30 s cap with full jitter', async () => {
+    const { reconnectDelayMs } = await import('./config.ts');
+    expect(reconnectDelayMs(0)).toBe(0);
+    expect(reconnectDelayMs(1, () => 0.999)).toBe(999);
+    expect(reconnectDelayMs(3, () => 0.5)).toBe(2000);
+    expect(reconnectDelayMs(20, () => 0.999)).toBe(29_970);
+    expect(reconnectDelayMs(5, () => 0)).toBe(0);
+  });
+});

@@ -152,3 +152,14 @@ export function sessionMs(cfg: RunConfig, elapsedMs: number): number {
 export function nodeIdFor(index: number): string {
   return `00000000-0000-4000-8000-${index.toString(16).padStart(12, '0')}`;
 }
+
+/**
+ * Delay before reconnect attempt `attempt` (1-based): exponential backoff with
+ * full jitter, 1 s initial, factor 2, 30 s cap — the reconnect policy of
+ * shared/protocols/README.md, so a load test reconnects like real agents do.
+ */
+export function reconnectDelayMs(attempt: number, random: () => number = Math.random): number {
+  if (attempt <= 0) return 0;
+  const ceiling = Math.min(30_000, 1000 * 2 ** (attempt - 1));
+  return Math.floor(random() * ceiling);
+}
