@@ -37,6 +37,9 @@ export const C = {
   chaosSlowAcks: 'chaos_slow_acks',
 } as const;
 
+/** The per-code error counter (`errors.FW_ACK_TIMEOUT`); the runner counts it beside the total `errors`. */
+export const errorCounter = (code: string): string => `errors.${code}`;
+
 /** Gauge names: current connected agents and the agents this report covers. */
 export const G = { connected: 'connected', target: 'target' } as const;
 
