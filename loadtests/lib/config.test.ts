@@ -95,3 +95,13 @@ describe('reconnectDelayMs', () => {
     expect(reconnectDelayMs(5, () => 0)).toBe(0);
   });
 });
+
+describe('wsUrl', () => {
+  it('maps schemes, keeps a base path, encodes the query', async () => {
+    const { wsUrl } = await import('./config.ts');
+    expect(wsUrl('http://127.0.0.1:3001', '/ws/agent', { token: 'a b&c' })).toBe('ws://127.0.0.1:3001/ws/agent?token=a%20b%26c');
+    expect(wsUrl('https://cp.example.com/prefix/', '/ws')).toBe('wss://cp.example.com/prefix/ws');
+    expect(wsUrl('ws://h:8070', 'ws/srv-1', { token: '' })).toBe('ws://h:8070/ws/srv-1');
+    expect(() => wsUrl('h:1', '/ws')).toThrow(/BASE_URL/);
+  });
+});

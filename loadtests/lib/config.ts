@@ -163,3 +163,20 @@ export function reconnectDelayMs(attempt: number, random: () => number = Math.ra
   const ceiling = Math.min(30_000, 1000 * 2 ** (attempt - 1));
   return Math.floor(random() * ceiling);
 }
+
+/**
+ * A ws(s):// URL from a base URL in any scheme (http→ws, https→wss) plus a
+ * path and query parameters (values URL-encoded; empty values omitted).
+ */
+export function wsUrl(baseUrl: string, path: string, query: Record<string, string | undefined> = {}): string {
+  const m = /^(https?|wss?):\/\/([^/?#]+)(\/[^?#]*)?/i.exec(baseUrl.trim());
+  if (!m) throw new Error(`BASE_URL must look like ws://host:port or http://host:port, got "${baseUrl}"`);
+  const scheme = (m[1] as string).toLowerCase();
+  const ws = scheme === 'https' || scheme === 'wss' ? 'wss' : 'ws';
+  const prefix = (m[3] ?? '').replace(/\/+$/, '');
+  const q = Object.entries(query)
+    .filter(([, v]) => v !== undefined && v !== '')
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v as string)}`)
+    .join('&');
+  return `${ws}://${m[2]}${prefix}${path.startsWith('/') ? path : `/${path}`}${q ? `?${q}` : ''}`;
+}
