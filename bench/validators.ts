@@ -7,6 +7,7 @@
  * and a hand-written check as the floor. Ratios are against TypeBox compiled.
  *
  *   node --conditions=source --import tsx bench/validators.ts [--rounds=9] [--round-ms=150]
+ *   (BENCH_DEBUG=1 also prints every round's rate per series.)
  *
  * A script, not a test: figures depend on the machine. See bench/README.md.
  */
@@ -20,13 +21,14 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
 import { Ajv } from 'ajv';
 import { build } from 'esbuild';
-import { Heartbeat } from '../packages/sdk/src/protocols/fleet/schema.js';
+import { fleet } from '@fleetwire/sdk';
 
 const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '9' }, 'round-ms': { type: 'string', default: '150' } } });
 const ROUNDS = Number(args.rounds);
 const ROUND_MS = Number(args['round-ms']);
 if (!(ROUNDS >= 1 && ROUND_MS >= 10)) throw new Error('usage: --rounds=N (>= 1) --round-ms=MS (>= 10)');
 
+const { Heartbeat } = fleet;
 const require = createRequire(import.meta.url);
 // A CJS module whose real export is `.default`; require() sidesteps Node-vs-bundler default-import interop.
 const standaloneCode: typeof import('ajv/dist/standalone/index.js').default = require('ajv/dist/standalone/index.js').default;
@@ -196,14 +198,26 @@ const timeRun = (s: Series, n: number): number => {
 const series = checks.flatMap((check) =>
   [valid, invalid].map((pool, j): Series => ({ loop: makeLoop(), check, pool, expectOk: j === 0, n: 1024, rates: [] })),
 );
-// Warm-up: grow n until a batch takes ~ROUND_MS (JIT reaches its optimised tier on the way).
+// Warm-up: grow n until a batch takes a quarter round, then run until the rate is steady (two batches
+// within 10 %, ≥ 300 ms, at most 3 s): big generated functions (Ajv's) reach V8's top tier late.
 for (const s of series) {
-  let ns = 0;
-  while ((ns = timeRun(s, s.n)) < ROUND_MS * 0.25e6) s.n *= 2;
-  s.n = Math.max(1024, Math.round((s.n * ROUND_MS * 1e6) / ns));
+  while (timeRun(s, s.n) < ROUND_MS * 0.25e6) s.n *= 2;
+  let spent = 0;
+  let last = 0;
+  let rate = 0;
+  for (;;) {
+    const ns = timeRun(s, s.n);
+    spent += ns;
+    rate = s.n / ns;
+    if ((spent > 300e6 && Math.abs(rate - last) < 0.1 * rate) || spent > 3e9) break;
+    last = rate;
+  }
+  s.n = Math.max(1024, Math.round(rate * ROUND_MS * 1e6));
 }
 // Rounds interleave every series, so a noisy neighbour on a shared box hits them all alike.
-for (let r = 0; r < ROUNDS; r++) for (const s of series) s.rates.push(s.n / (timeRun(s, s.n) / 1e9));
+// One interleaved round is run and discarded first: switching between series still shifts the JIT the first time.
+for (let r = -1; r < ROUNDS; r++) for (const s of series) { const rate = s.n / (timeRun(s, s.n) / 1e9); if (r >= 0) s.rates.push(rate); }
+if (process.env.BENCH_DEBUG) series.forEach((s, i) => console.log(i, s.n, s.rates.map((r) => (r / 1e6).toFixed(2)).join(" ")));
 
 const median = (xs: number[]) => { const a = [...xs].sort((x, y) => x - y); const m = a.length >> 1; return a.length % 2 ? a[m]! : (a[m - 1]! + a[m]!) / 2; };
 const spread = (xs: number[]) => (Math.max(...xs) - Math.min(...xs)) / median(xs);
