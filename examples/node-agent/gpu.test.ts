@@ -1,6 +1,7 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ErrorCodes } from '@fleetwire/sdk';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createGpuReader, NVIDIA_SMI_ARGS, parseNvidiaSmi, type ExecFileFn } from './gpu.js';
 
@@ -102,7 +103,9 @@ describe('createGpuReader', () => {
   });
 
   it('rejects bad options with a message naming the option', () => {
-    expect(() => createGpuReader({ timeoutMs: 0 })).toThrow(/options\.timeoutMs must be a positive number/);
+    expect(() => createGpuReader({ timeoutMs: 0 })).toThrow(
+      expect.objectContaining({ code: ErrorCodes.FW_INVALID_ARGUMENT, message: expect.stringMatching(/options\.timeoutMs must be a positive number/) }),
+    );
     expect(() => createGpuReader({ command: '' })).toThrow(/options\.command must be a non-empty string/);
   });
 });

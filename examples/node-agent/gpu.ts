@@ -3,6 +3,7 @@
  * tool is absent, fails or times out, the arrays are empty — never invented.
  */
 import { execFile as nodeExecFile } from 'node:child_process';
+import { ErrorCodes, FleetwireError } from '@fleetwire/sdk';
 
 /** Per-GPU figures, index-aligned: element i of every array is GPU i (as listed by nvidia-smi). */
 export interface GpuFigures {
@@ -95,10 +96,10 @@ export function createGpuReader(options: GpuReaderOptions = {}): GpuReader {
   const command = options.command ?? 'nvidia-smi';
   const timeoutMs = options.timeoutMs ?? 2000;
   if (typeof command !== 'string' || command === '') {
-    throw new TypeError(`createGpuReader: options.command must be a non-empty string, got ${JSON.stringify(command)}`);
+    throw new FleetwireError(ErrorCodes.FW_INVALID_ARGUMENT, `createGpuReader: options.command must be a non-empty string, got ${JSON.stringify(command)}`);
   }
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new TypeError(`createGpuReader: options.timeoutMs must be a positive number of ms, got ${String(timeoutMs)}`);
+    throw new FleetwireError(ErrorCodes.FW_INVALID_ARGUMENT, `createGpuReader: options.timeoutMs must be a positive number of ms, got ${String(timeoutMs)}`);
   }
   const run = options.execFile ?? defaultExecFile;
   let available: boolean | undefined;

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fleetValidators } from '../../packages/sdk/src/protocols/fleet/schema.js';
+import { ErrorCodes, fleet } from '@fleetwire/sdk';
 import {
   cpuPercent,
   cpuTimesFromOs,
@@ -13,6 +13,8 @@ import {
   parseNetDev,
   parseProcStat,
 } from './system-metrics.js';
+
+const { fleetValidators } = fleet;
 
 const PROC_STAT = `cpu  2740 10 1242 39461 80 0 41 2 7 3
 cpu0 1258 0 512 19981 7 0 19 1 0 0
@@ -203,11 +205,16 @@ describe('createSystemMetricsProvider on a fixture tree', () => {
 
   it('rejects with the path when the disk cannot be read', async () => {
     const provider = createSystemMetricsProvider({ diskPath: '/definitely/not/here', gpu: { command: '/no-nvidia-smi' } });
-    await expect(provider()).rejects.toThrow('cannot read disk usage of /definitely/not/here');
+    await expect(provider()).rejects.toMatchObject({
+      code: ErrorCodes.FW_HANDLER_FAILED,
+      message: expect.stringContaining('cannot read disk usage of /definitely/not/here'),
+    });
   });
 
   it('refuses an empty diskPath up front', () => {
-    expect(() => createSystemMetricsProvider({ diskPath: '' })).toThrow(/options\.diskPath must be a non-empty path/);
+    expect(() => createSystemMetricsProvider({ diskPath: '' })).toThrow(
+      expect.objectContaining({ code: ErrorCodes.FW_INVALID_ARGUMENT, message: expect.stringMatching(/options\.diskPath must be a non-empty path/) }),
+    );
   });
 });
 

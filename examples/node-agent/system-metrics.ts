@@ -20,8 +20,10 @@
 import { readFile, readdir, statfs } from 'node:fs/promises';
 import os from 'node:os';
 import { join, parse as parsePath } from 'node:path';
-import type { FleetMetrics } from '../../packages/sdk/src/protocols/fleet/schema.js';
+import { ErrorCodes, FleetwireError, type fleet } from '@fleetwire/sdk';
 import { createGpuReader, type GpuReaderOptions } from './gpu.js';
+
+type FleetMetrics = fleet.FleetMetrics;
 
 /** Cumulative CPU time since boot, in any one unit (jiffies or ms). */
 export interface CpuTimes {
@@ -205,7 +207,10 @@ export function createSystemMetricsProvider(options: SystemMetricsOptions = {}):
   const diskPath = options.diskPath ?? (process.platform === 'win32' ? parsePath(process.cwd()).root : '/');
   const include = options.includeInterface ?? isNotLoopback;
   if (typeof diskPath !== 'string' || diskPath === '') {
-    throw new TypeError(`createSystemMetricsProvider: options.diskPath must be a non-empty path, got ${JSON.stringify(diskPath)}`);
+    throw new FleetwireError(
+      ErrorCodes.FW_INVALID_ARGUMENT,
+      `createSystemMetricsProvider: options.diskPath must be a non-empty path, got ${JSON.stringify(diskPath)}`,
+    );
   }
   const readGpu = createGpuReader(options.gpu);
   const sources: MetricSources = { cpu: 'os.cpus()', cpuTemp: 'unavailable', network: 'unavailable (reported as 0)', gpu: undefined, diskPath };
@@ -222,7 +227,8 @@ export function createSystemMetricsProvider(options: SystemMetricsOptions = {}):
       readText('proc/net/dev'),
       tempFile,
       statfs(diskPath).catch((err: Error) => {
-        throw new Error(`system metrics: cannot read disk usage of ${diskPath}: ${err.message}`, { cause: err });
+        // The agent reports a rejected provider as FW_HANDLER_FAILED and skips this heartbeat.
+        throw new FleetwireError(ErrorCodes.FW_HANDLER_FAILED, `system metrics: cannot read disk usage of ${diskPath}: ${err.message}`, { diskPath }, { cause: err });
       }),
       readGpu(),
     ]);
