@@ -1,64 +1,156 @@
 /**
  * startMockBackend(): the runnable control plane, programmatic entry point.
- * Tests use port 0; the CLI uses the default ports of shared/protocols/README.md.
+ * Every dialect on its own port (fleet and control-plane share one HTTP server),
+ * one shared state object, fault injection and metrics below every dialect,
+ * and the admin API + status page on their own port.
  */
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { Server as IoServer } from 'socket.io';
 import { listen, type HttpHost } from './http-host.js';
 import { KeyStore } from './keys.js';
 import { FleetState } from './state/fleet.js';
 import { FleetServer } from './fleet/server.js';
 import { silentLogger, type Logger } from './logger.js';
+import { ConnectionTracker, type DialectName } from './faults/connections.js';
+import { Faults } from './faults/faults.js';
+import { BackendMetrics } from './metrics/metrics.js';
+import { resolvePorts, type PortOptions } from './ports.js';
+import { startAdmin, type AdminServer } from './admin/server.js';
+import { endpointsOf, type Endpoints } from './endpoints.js';
 
-export const DEFAULT_PORTS = { fleet: 3000, controlPlane: 3000, vstats: 3001, lightd: 8070, monitor: 8000 } as const;
+export { DEFAULT_PORTS } from './ports.js';
 
-export interface MockBackendOptions {
+export interface MockBackendOptions extends PortOptions {
   /** Interface to bind. Default 127.0.0.1. */
   host?: string;
-  /** Port of the fleet (Socket.IO) server; 0 for an ephemeral one. Default 3000. */
-  fleetPort?: number;
-  /** Accepted API keys. Default: the dev key. */
+  /** Accepted API keys (fleet, monitor, vstats). Default: the dev key. */
   keys?: KeyStore | string[];
-  /** Keep every received message in `fleet.received` (tests). Default false. */
+  /** Keep every received fleet message in `fleet.received` (tests). Default false. */
   record?: boolean;
   logger?: Logger;
   /** Socket.IO ping interval in ms. Default 25000 (socket.io's). */
   pingIntervalMs?: number;
+  /** Bearer token the admin API requires. Default: a random one, in `adminToken`. */
+  adminToken?: string;
+}
+
+/** The state every server, the admin API and the msw handlers share. */
+export interface BackendState {
+  fleet: FleetState;
 }
 
 export interface MockBackend {
   /** Base URL of the fleet server, e.g. `http://127.0.0.1:3000`. */
   fleetUrl: string;
   fleetPort: number;
+  /** Where every dialect and the admin API listen (null when turned off). */
+  endpoints: Endpoints;
   keys: KeyStore;
-  state: { fleet: FleetState };
+  state: BackendState;
   fleet: FleetServer;
   io: IoServer;
+  faults: Faults;
+  metrics: BackendMetrics;
+  tracker: ConnectionTracker;
+  /** Admin base URL, or null when `ports.admin` is false. */
+  adminUrl: string | null;
+  adminToken: string;
   close(): Promise<void>;
 }
 
 export async function startMockBackend(options: MockBackendOptions = {}): Promise<MockBackend> {
+  const ports = resolvePorts(options);
   const host = options.host ?? '127.0.0.1';
   const keys = options.keys instanceof KeyStore ? options.keys : new KeyStore(options.keys);
   const logger = options.logger ?? silentLogger;
-  const http: HttpHost = await listen(options.fleetPort ?? DEFAULT_PORTS.fleet, host);
-  const io = new IoServer(http.server, {
-    serveClient: false,
-    destroyUpgrade: false,
-    pingInterval: options.pingIntervalMs ?? 25_000,
-    maxHttpBufferSize: 1e6,
-  });
-  const fleetState = new FleetState();
-  const fleet = new FleetServer(io, { keys, state: fleetState, logger, record: options.record });
-  return {
-    fleetUrl: http.url,
-    fleetPort: http.port,
-    keys,
-    state: { fleet: fleetState },
-    fleet,
-    io,
-    async close() {
-      io.close(); // disconnects every socket (clients see a transport close) and stops the HTTP server
-      await http.close();
-    },
+  const adminToken = options.adminToken ?? `fwadm_${randomBytes(16).toString('hex')}`;
+
+  const hosts: HttpHost[] = [];
+  const closers: (() => unknown)[] = [];
+  const bind = async (port: number) => {
+    const h = await listen(port, host);
+    hosts.push(h);
+    return h;
   };
+  try {
+    const fleetHost = await bind(ports.fleet as number);
+    // fleet and control-plane share a server when given the same port (both 0 included).
+    const cpHost = ports.controlPlane === false ? null : ports.controlPlane === ports.fleet ? fleetHost : await bind(ports.controlPlane);
+    const own: Partial<Record<DialectName, HttpHost>> = { fleet: fleetHost, ...(cpHost ? { controlPlane: cpHost } : {}) };
+    for (const d of ['vstats', 'lightd', 'monitor'] as const) {
+      const p = ports[d];
+      if (p !== false) own[d] = await bind(p);
+    }
+
+    const state: BackendState = { fleet: new FleetState() };
+    const tracker = new ConnectionTracker();
+    let fleet: FleetServer | null = null;
+    const faults = new Faults(tracker, () => fleet);
+    const metrics = new BackendMetrics({ tracker, fleetState: state.fleet, fleet: () => fleet });
+
+    const io = new IoServer(fleetHost.server, {
+      serveClient: false,
+      destroyUpgrade: false,
+      pingInterval: options.pingIntervalMs ?? 25_000,
+      maxHttpBufferSize: 1e6,
+    });
+    closers.push(() => io.close());
+    fleet = new FleetServer(io, {
+      keys,
+      state: state.fleet,
+      logger,
+      record: options.record,
+      hooks: {
+        refuseAuth: () => faults.refuseAuth(),
+        ackDelayMs: () => faults.ackDelayMs,
+        acked: (event, ms) => metrics.acked(event, ms),
+      },
+    });
+    metrics.watchFleet(fleet.nsp);
+
+    // Classify every upgrade by server and path, and refuse auth (401 at the upgrade,
+    // as lightd and vstats do for a bad token) while that fault is on. Fleet refuses in
+    // its namespace middleware instead, so agents get the protocol's own auth error.
+    for (const h of new Set(Object.values(own))) {
+      const mine = (Object.keys(own) as DialectName[]).filter((d) => own[d] === h);
+      const classify = (req: IncomingMessage): DialectName => {
+        if (mine.includes('fleet') && (req.url ?? '').startsWith('/socket.io/')) return 'fleet';
+        return mine.find((d) => d !== 'fleet') ?? mine[0]!;
+      };
+      tracker.install(h.server, classify, (d) => (faults.refuseAuth() && d !== 'fleet' && d !== 'controlPlane' ? 401 : null));
+    }
+
+    const backend: MockBackend = {
+      fleetUrl: fleetHost.url,
+      fleetPort: fleetHost.port,
+      endpoints: null as unknown as Endpoints,
+      keys,
+      state,
+      fleet,
+      io,
+      faults,
+      metrics,
+      tracker,
+      adminUrl: null,
+      adminToken,
+      async close() {
+        for (const c of closers.splice(0).reverse()) await c();
+        tracker.closeAll(1001, 'mock backend shutting down');
+        await Promise.all(hosts.map((h) => h.close()));
+      },
+    };
+    let admin: AdminServer | null = null;
+    if (ports.admin !== false) {
+      admin = await startAdmin(backend, { port: ports.admin, host, token: adminToken });
+      closers.unshift(() => admin!.close());
+      backend.adminUrl = admin.url;
+    }
+    backend.endpoints = endpointsOf(host, own, admin?.port ?? null);
+    return backend;
+  } catch (err) {
+    for (const c of closers.reverse()) await c();
+    await Promise.all(hosts.map((h) => h.close()));
+    throw err;
+  }
 }

@@ -20,6 +20,18 @@ export interface FleetServerOptions {
   record?: boolean;
   /** How long a command waits for the agent's receipt ack. Default 5000 ms. */
   commandAckTimeoutMs?: number;
+  /** Fault-injection and metrics hooks (the mock backend's admin side); none by default. */
+  hooks?: FleetHooks;
+}
+
+/** Read on the paths they name; kept tiny because heartbeats run through them. */
+export interface FleetHooks {
+  /** When true, every handshake is refused as if the key were bad. */
+  refuseAuth?(): boolean;
+  /** Ms to hold each success ack; 0 or absent acks at once. */
+  ackDelayMs?(): number;
+  /** Called when a success ack is sent, with the ms from receipt to ack. */
+  acked?(event: string, ms: number): void;
 }
 
 export interface Received {
@@ -68,7 +80,7 @@ export class FleetServer {
     this.nsp = io.of(fleet.FLEET_NAMESPACE);
     this.nsp.use((socket, next) => {
       const key = keyFromHandshake(socket.handshake);
-      if (!opts.keys.has(key)) {
+      if (!opts.keys.has(key) || opts.hooks?.refuseAuth?.()) {
         this.counters.authFailures++;
         this.log.warn('fleet: refused a connection with an invalid key', { address: socket.handshake.address });
         const err = new Error('invalid API key') as Error & { data?: unknown };
@@ -144,6 +156,17 @@ export class FleetServer {
     };
     if (nodeId) bind(nodeId);
 
+    const hooks = this.opts.hooks;
+    const ok = (ack: unknown, event: string, t0: number) => {
+      if (typeof ack !== 'function') return;
+      const delay = hooks?.ackDelayMs?.() ?? 0;
+      const send = () => {
+        ack({ success: true });
+        hooks?.acked?.(event, performance.now() - t0);
+      };
+      if (delay > 0) setTimeout(send, delay);
+      else send();
+    };
     const record = this.opts.record ? (event: string, payload: unknown) => this.received.push({ nodeId, event, payload }) : null;
     const reject = (ack: unknown, event: string, problems: string[]) => {
       this.counters.protocolErrors++;
@@ -152,24 +175,26 @@ export class FleetServer {
     };
 
     socket.on('heartbeat', (payload: unknown, ack?: unknown) => {
+      const t0 = hooks ? performance.now() : 0;
       record?.('heartbeat', payload);
       if (!V.heartbeat.check(payload)) return reject(ack, 'heartbeat', V.heartbeat.explain(payload));
       if (nodeId === null) bind(payload.nodeId);
       else if (payload.nodeId !== nodeId) return reject(ack, 'heartbeat', [`/nodeId: this connection is node ${nodeId}, not ${payload.nodeId}`]);
       this.counters.heartbeats++;
       state.heartbeat(payload);
-      if (typeof ack === 'function') ack({ success: true });
+      ok(ack, 'heartbeat', t0);
     });
 
     for (const event of ['instance_started', 'instance_stopped'] as const) {
       socket.on(event, (payload: unknown, ack?: unknown) => {
+        const t0 = hooks ? performance.now() : 0;
         record?.(event, payload);
         const v = V[event];
         if (!v.check(payload)) return reject(ack, event, v.explain(payload));
         if (nodeId === null) return reject(ack, event, ['node unknown: send a heartbeat or auth.nodeId first']);
         if (event === 'instance_started') state.instanceStarted(nodeId, payload as fleet.InstanceStarted);
         else state.instanceStopped(nodeId, payload as fleet.InstanceStopped);
-        if (typeof ack === 'function') ack({ success: true });
+        ok(ack, event, t0);
       });
     }
 

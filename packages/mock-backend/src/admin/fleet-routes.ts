@@ -1,0 +1,61 @@
+/** Admin API, fleet: list nodes and their rentals; send start_instance / stop_instance / drain_node. */
+import { ErrorCodes, fleet } from '@fleetwire/sdk';
+import type { MockBackend } from '../backend.js';
+import type { NodeRecord } from '../state/fleet.js';
+import { HttpError, route, type Route } from './http.js';
+
+/** A node as JSON (rentals as an array). */
+export function nodeJson(n: NodeRecord): Record<string, unknown> {
+  return {
+    nodeId: n.nodeId,
+    connection: n.connection,
+    agentStatus: n.agentStatus,
+    connectedAt: n.connectedAt,
+    lastHeartbeatAt: n.lastHeartbeatAt,
+    heartbeats: n.heartbeats,
+    connections: n.connections,
+    lastMetrics: n.lastMetrics,
+    rentals: [...n.rentals.values()],
+  };
+}
+
+function known(b: MockBackend, id: string): NodeRecord {
+  const n = b.state.fleet.nodes.get(id);
+  if (!n) throw new HttpError(404, ErrorCodes.FW_INVALID_ARGUMENT, `no fleet node ${id}`);
+  return n;
+}
+
+/** 409 when the node is known but not connected: the command could not be sent. */
+function sentOr409(nodeId: string, r: { sent: boolean }): void {
+  if (!r.sent) throw new HttpError(409, ErrorCodes.FW_NOT_CONNECTED, `fleet node ${nodeId} is not connected`);
+}
+
+export function fleetRoutes(b: MockBackend): Route[] {
+  return [
+    route('GET', '/api/nodes', () => ({ summary: b.state.fleet.summary(), nodes: [...b.state.fleet.nodes.values()].map(nodeJson) })),
+    route('GET', '/api/nodes/:id', ({ params }) => nodeJson(known(b, params[0]!))),
+    route('GET', '/api/rentals', () => ({
+      rentals: [...b.state.fleet.nodes.values()].flatMap((n) => [...n.rentals.values()].map((r) => ({ nodeId: n.nodeId, ...r }))),
+    })),
+    route('POST', '/api/nodes/:id/start_instance', async ({ params, body }) => {
+      known(b, params[0]!);
+      const r = await b.fleet.startInstance(params[0]!, (await body()) as unknown as fleet.StartInstance);
+      sentOr409(params[0]!, r);
+      return r;
+    }),
+    route('POST', '/api/nodes/:id/stop_instance', async ({ params, body }) => {
+      known(b, params[0]!);
+      const r = await b.fleet.stopInstance(params[0]!, (await body()) as unknown as fleet.StopInstance);
+      sentOr409(params[0]!, r);
+      return r;
+    }),
+    route('POST', '/api/nodes/:id/drain_node', async ({ params, body }) => {
+      known(b, params[0]!);
+      const { reason } = await body();
+      if (reason !== undefined && typeof reason !== 'string') throw new HttpError(400, ErrorCodes.FW_INVALID_ARGUMENT, 'body.reason must be a string');
+      const r = await b.fleet.drainNode(params[0]!, reason);
+      sentOr409(params[0]!, r);
+      return r;
+    }),
+  ];
+}
