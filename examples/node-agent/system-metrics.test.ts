@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -191,6 +191,15 @@ describe('createSystemMetricsProvider on a fixture tree', () => {
     expect(second.networkTxMbps).toBe(0);
     expect(second.cpuTemp).toBe(61.5);
     expect(fleetValidators.heartbeat.check({ nodeId: 'x', status: 'online', metrics: second })).toBe(true);
+  });
+
+  it.skipIf(process.platform === 'win32')('carries nvidia-smi figures into the heartbeat when the tool answers', async () => {
+    const root = fixtureTree({ 'bin/nvidia-smi': "#!/bin/sh\nprintf '71, 99, 40000\\n[N/A], 5, 10\\n'\n" });
+    chmodSync(join(root, 'bin/nvidia-smi'), 0o755);
+    const provider = createSystemMetricsProvider({ sysRoot: root, gpu: { command: join(root, 'bin/nvidia-smi') } });
+    const m = await provider();
+    expect([m.gpuTemp, m.gpuUtilization, m.gpuMemoryUsedMb]).toEqual([[71], [99], [40000]]);
+    expect(provider.sources.gpu).toBe('nvidia-smi');
   });
 
   it('omits cpuTemp and falls back to os.cpus() when /proc and /sys are unreadable', async () => {

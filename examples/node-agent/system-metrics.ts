@@ -222,9 +222,10 @@ export function createSystemMetricsProvider(options: SystemMetricsOptions = {}):
 
   const provider = async (): Promise<FleetMetrics> => {
     tempFile ??= findCpuTempFile(sysRoot);
-    const [statText, netText, tempPath, disk, gpu] = await Promise.all([
+    const [statText, netRead, tempPath, disk, gpu] = await Promise.all([
       readText('proc/stat'),
-      readText('proc/net/dev'),
+      // Timestamp the counters when read, not after nvidia-smi (up to timeoutMs) has answered.
+      readText('proc/net/dev').then((text) => ({ text, at: performance.now() })),
       tempFile,
       statfs(diskPath).catch((err: Error) => {
         // The agent reports a rejected provider as FW_HANDLER_FAILED and skips this heartbeat.
@@ -232,8 +233,6 @@ export function createSystemMetricsProvider(options: SystemMetricsOptions = {}):
       }),
       readGpu(),
     ]);
-    const now = performance.now();
-
     const fromProc = statText === undefined ? undefined : parseProcStat(statText);
     const cpu = fromProc ?? cpuTimesFromOs();
     sources.cpu = fromProc ? '/proc/stat' : 'os.cpus()';
@@ -242,10 +241,10 @@ export function createSystemMetricsProvider(options: SystemMetricsOptions = {}):
     prevCpu = cpu;
     prevCpuSource = sources.cpu;
 
-    const counters = netText === undefined ? undefined : parseNetDev(netText);
+    const counters = netRead.text === undefined ? undefined : parseNetDev(netRead.text);
     sources.network = counters ? '/proc/net/dev' : 'unavailable (reported as 0)';
-    const net = counters && prevNet ? netRatesMbps(prevNet.counters, counters, now - prevNet.at, include) : { rx: 0, tx: 0 };
-    prevNet = counters ? { at: now, counters } : undefined;
+    const net = counters && prevNet ? netRatesMbps(prevNet.counters, counters, netRead.at - prevNet.at, include) : { rx: 0, tx: 0 };
+    prevNet = counters ? { at: netRead.at, counters } : undefined;
 
     const cpuTemp = tempPath === undefined ? undefined : parseMilliCelsius(await readFile(tempPath, 'utf8').catch(() => ''));
     sources.cpuTemp = cpuTemp === undefined ? 'unavailable' : tempPath!;
