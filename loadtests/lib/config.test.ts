@@ -66,6 +66,10 @@ describe('scenario and sessions', () => {
       { duration: '2m', target: 20 },
     ]);
   });
+  it('with an explicit shard, starts only the shard’s slice of VUs', () => {
+    const sharded = readConfig({ AGENTS: '10', SHARD_INDEX: '2', SHARD_COUNT: '3' }, 'fleet', 'http://127.0.0.1:3000');
+    expect(scenario(sharded).stages.map((s) => s.target)).toEqual([4, 4]);
+  });
   it('ends sessions just before the scenario ends, never shorter than 1 s', () => {
     expect(sessionMs(cfg, 0)).toBe(150_000 - 500);
     expect(sessionMs(cfg, 100_000)).toBe(49_500);

@@ -4,6 +4,7 @@
  * which variable and what was expected (k6 aborts the run with that message).
  */
 import { parseKeysFile, type AgentKey } from './keys.ts';
+import { sliceRange } from './shard.ts';
 
 export type Env = Record<string, string | undefined>;
 
@@ -125,18 +126,22 @@ export function thresholds(defaults: Record<string, string[]>, env: Env): Record
 }
 
 /**
- * The one scenario every script runs: VUs ramp to AGENTS over RAMP, hold for
+ * The one scenario every script runs: VUs ramp to AGENTS (or this shard's
+ * slice of it) over RAMP, hold for
  * DURATION; each VU is one long-lived agent whose session ends just before the
  * scenario does (see {@link sessionMs}), so sockets close cleanly.
  */
 export function scenario(cfg: RunConfig, exec = 'default') {
+  // With an explicit shard this runner only starts its own slice's VUs.
+  const r = cfg.shard ? sliceRange(cfg.agents, cfg.shard.index, cfg.shard.count) : { start: 0, end: cfg.agents };
+  const vus = Math.max(1, r.end - r.start);
   return {
     executor: 'ramping-vus' as const,
     exec,
     startVUs: 0,
     stages: [
-      { duration: cfg.ramp.text, target: cfg.agents },
-      { duration: cfg.duration.text, target: cfg.agents },
+      { duration: cfg.ramp.text, target: vus },
+      { duration: cfg.duration.text, target: vus },
     ],
     gracefulRampDown: '5s',
     gracefulStop: '10s',
