@@ -5,8 +5,8 @@
  * this subscriber read it (clocks must agree: run against 127.0.0.1 or NTP-synced hosts).
  */
 
-/** Timestamp fields the document's payloads use, most specific first. */
-const TIME_FIELDS = ['timestamp', 'changedAt', 'completedAt', 'failedAt', 'cancelledAt', 'createdAt', 'updatedAt', 'deletedAt', 'registeredAt', 'lastSeenAt'] as const;
+/** Timestamp fields the payloads use (document + SDK schema), most specific first. */
+export const TIME_FIELDS = ['timestamp', 'changedAt', 'completedAt', 'failedAt', 'cancelledAt', 'createdAt', 'updatedAt', 'deletedAt', 'registeredAt', 'lastSeenAt'] as const;
 
 export interface ControlPlaneEvent {
   event: string;
