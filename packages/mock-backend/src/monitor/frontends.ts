@@ -1,0 +1,146 @@
+/**
+ * The frontend sockets of monitor.md (`/api/v1/ws/metrics/{id}`, `/logs/{id}`):
+ * first message must be `{type:"auth", token}` with a valid HS256 JWT; a bad or
+ * expired token gets `{type:"error"}` and a close (1008). A stream is closed the
+ * same way when its token expires mid-session, so a dashboard refreshes it.
+ * Fan-out serialises each message once and sends the same string to every stream.
+ */
+import type { WebSocket, RawData } from 'ws';
+import { monitor } from './sdk.js';
+import { verifyToken } from './jwt.js';
+import type { Logger } from '../logger.js';
+
+export type StreamKind = 'metrics' | 'logs';
+
+interface Stream {
+  ws: WebSocket;
+  serverId: string;
+  kind: StreamKind;
+  expiry: ReturnType<typeof setTimeout> | null;
+}
+
+export interface FrontendCounters {
+  authFailures: number;
+  protocolErrors: number;
+  expired: number;
+}
+
+const AUTH_CLOSE = 1008;
+const OPEN = 1;
+
+export class FrontendHub {
+  private readonly streams = new Map<string, Set<Stream>>();
+  readonly counters: FrontendCounters = { authFailures: 0, protocolErrors: 0, expired: 0 };
+
+  constructor(
+    private readonly secret: string,
+    private readonly log: Logger,
+    private readonly authTimeoutMs: number,
+  ) {}
+
+  /** A new frontend socket; it is registered only after a good auth. */
+  accept(ws: WebSocket, kind: StreamKind, serverId: string): void {
+    let stream: Stream | null = null;
+    let chain = Promise.resolve();
+    const authTimer = setTimeout(() => this.refuse(ws, 'Authentication timeout'), this.authTimeoutMs);
+    authTimer.unref();
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      // jwtVerify is async: handle frames in order so nothing overtakes the auth.
+      chain = chain.then(async () => {
+        const msg = parse(data, isBinary);
+        if (stream) {
+          // The document defines nothing a frontend sends after auth: anything else is reported, never fatal.
+          if (msg === null || msg.type !== 'auth') this.reply(ws, monitor.MONITOR_ERRORS.invalidMessage);
+          return;
+        }
+        if (msg === null || !monitor.monitorValidators.fromFrontend.auth.check(msg)) {
+          clearTimeout(authTimer);
+          this.counters.protocolErrors++;
+          return this.refuse(ws, monitor.MONITOR_ERRORS.invalidMessage);
+        }
+        let exp: number;
+        try {
+          exp = (await verifyToken(this.secret, msg.token)).exp;
+        } catch (err) {
+          clearTimeout(authTimer);
+          this.counters.authFailures++;
+          this.log.warn('monitor: frontend token refused', { serverId, kind, reason: (err as Error).message });
+          return this.refuse(ws, 'Invalid or expired token');
+        }
+        clearTimeout(authTimer);
+        if (ws.readyState !== OPEN) return;
+        stream = { ws, serverId, kind, expiry: null };
+        const s = stream;
+        // Close at expiry (unref'd: a pending expiry must not keep the process alive).
+        s.expiry = setTimeout(() => {
+          this.counters.expired++;
+          this.refuse(ws, 'Token expired');
+        }, Math.max(0, exp * 1000 - Date.now()));
+        s.expiry.unref();
+        this.set(serverId).add(s);
+        this.log.info('monitor: frontend stream open', { serverId, kind });
+      });
+    });
+    ws.on('close', () => {
+      clearTimeout(authTimer);
+      if (!stream) return;
+      if (stream.expiry) clearTimeout(stream.expiry);
+      this.streams.get(serverId)?.delete(stream);
+    });
+  }
+
+  /** Sends `msg` to every authenticated stream of `serverId` of the given kinds. Returns how many got it. */
+  fanOut(serverId: string, kinds: readonly StreamKind[], msg: object): number {
+    const set = this.streams.get(serverId);
+    if (!set || set.size === 0) return 0;
+    const text = JSON.stringify(msg);
+    let n = 0;
+    for (const s of set) {
+      if (kinds.includes(s.kind) && s.ws.readyState === OPEN) {
+        s.ws.send(text);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Sends a raw frame to every stream of `serverId` (tests: malformed frames). */
+  sendRaw(serverId: string, data: string): number {
+    let n = 0;
+    for (const s of this.streams.get(serverId) ?? []) if (s.ws.readyState === OPEN) (s.ws.send(data), n++);
+    return n;
+  }
+
+  /** Authenticated streams of `serverId` (of one kind, or all). */
+  count(serverId: string, kind?: StreamKind): number {
+    let n = 0;
+    for (const s of this.streams.get(serverId) ?? []) if (!kind || s.kind === kind) n++;
+    return n;
+  }
+
+  private set(serverId: string): Set<Stream> {
+    let set = this.streams.get(serverId);
+    if (!set) this.streams.set(serverId, (set = new Set()));
+    return set;
+  }
+
+  private reply(ws: WebSocket, message: string): void {
+    if (ws.readyState === OPEN) ws.send(JSON.stringify({ type: 'error', message }));
+  }
+
+  private refuse(ws: WebSocket, message: string): void {
+    this.reply(ws, message);
+    if (ws.readyState === OPEN) ws.close(AUTH_CLOSE, message);
+  }
+}
+
+/** A frame as a JSON object, or null when it is not one. */
+export function parse(data: RawData, isBinary: boolean): Record<string, unknown> | null {
+  if (isBinary) return null;
+  try {
+    const v: unknown = JSON.parse(Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString());
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}

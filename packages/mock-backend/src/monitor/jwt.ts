@@ -1,0 +1,34 @@
+/**
+ * Frontend tokens of the monitor dialect: HS256 JWTs with `sub` and `exp`
+ * (shared/protocols/README.md), signed and checked with `jose`.
+ */
+import { SignJWT, jwtVerify, type JWTPayload } from 'jose';
+
+/** The secret used when none is configured. Dev only: printed by the CLI, never for real deployments. */
+export const DEV_JWT_SECRET = 'fleetwire-dev-jwt-secret';
+
+export interface MintOptions {
+  /** Lifetime in seconds from now; fractions allowed (tests use sub-second lifetimes). Default 3600. */
+  expiresInSeconds?: number;
+  /** Extra claims. */
+  claims?: Record<string, unknown>;
+}
+
+const keyOf = (secret: string): Uint8Array => new TextEncoder().encode(secret);
+
+/** Mints a dev access token for `sub`. */
+export function mintDevToken(secret: string, sub: string, options: MintOptions = {}): Promise<string> {
+  const exp = Date.now() / 1000 + (options.expiresInSeconds ?? 3600);
+  return new SignJWT({ ...options.claims })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(sub)
+    .setIssuedAt()
+    .setExpirationTime(exp)
+    .sign(keyOf(secret));
+}
+
+/** Verifies signature, algorithm and expiry; `sub` and `exp` are required. Rejects with jose's error otherwise. */
+export async function verifyToken(secret: string, token: string): Promise<JWTPayload & { sub: string; exp: number }> {
+  const { payload } = await jwtVerify(token, keyOf(secret), { algorithms: ['HS256'], requiredClaims: ['sub', 'exp'] });
+  return payload as JWTPayload & { sub: string; exp: number };
+}

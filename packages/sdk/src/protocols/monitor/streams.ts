@@ -1,0 +1,118 @@
+/**
+ * The frontend side of shared/protocols/monitor.md: a dashboard's live metrics
+ * (`/api/v1/ws/metrics/{server_id}`) or logs (`/api/v1/ws/logs/{server_id}`).
+ * On every (re)connect the stream sends `{type:"auth", token}` — the token is a
+ * string or a provider called each time, so an expired JWT gets refreshed —
+ * and then emits typed `metrics`, `log`, `alert` and server errors.
+ *
+ * The document has no reply to a good frontend auth, so a stream counts as
+ * connected once its auth is sent; a refused token is an error + close. With a
+ * token provider a refusal after data flowed (an expired JWT) reconnects with a
+ * fresh token; two refusals in a row with no data between are terminal.
+ */
+import { ErrorCodes, invalidArgument } from '../../core/errors.js';
+import { TransitionCodes } from '../../core/state.js';
+import type { Failure } from '../../core/reconnector.js';
+import type { CloseInfo } from '../../transports/websocket.js';
+import { classify, resolveToken, wsUrl, type TokenSource } from './inbound.js';
+import { MONITOR_PATHS, monitorValidators } from './schema.js';
+import type { MonitorStreamEvents } from './events.js';
+import { WsClient, describe, type WsClientOptions } from './ws-client.js';
+
+const V = monitorValidators.toFrontend;
+
+export interface MonitorStreamOptions extends WsClientOptions {
+  /** Server base URL (`http(s)://` or `ws(s)://`). */
+  url: string;
+  /** The server whose metrics/logs to follow. */
+  serverId: string;
+  /** JWT access token, or a provider called on every (re)connect (sync or async). */
+  token: TokenSource;
+}
+
+abstract class MonitorStream extends WsClient<MonitorStreamEvents> {
+  private currentToken = '';
+  /** Auth refusals since data last arrived: 2 in a row means the provider cannot help. */
+  private refusals = 0;
+  private lastServerError: string | null = null;
+
+  constructor(
+    private readonly kind: 'metrics' | 'logs',
+    protected readonly opts: MonitorStreamOptions,
+  ) {
+    checkOptions(kind, opts);
+    super('monitor', opts);
+  }
+
+  get serverId(): string {
+    return this.opts.serverId;
+  }
+
+  protected async url(): Promise<string> {
+    this.currentToken = await resolveToken(this.opts.token);
+    return wsUrl(this.opts.url, MONITOR_PATHS[this.kind](this.opts.serverId));
+  }
+
+  protected onOpen(): void {
+    this.lastServerError = null;
+    this.transport?.send({ type: 'auth', token: this.currentToken });
+    this.markReady(`auth sent for ${this.kind} of ${this.opts.serverId}`);
+    this.emit('connected');
+  }
+
+  protected onFrame(raw: Record<string, unknown>): void {
+    const r = classify(raw, 'type', V, 'monitor');
+    if (!r.ok) {
+      this.emit('error', r.error);
+      return;
+    }
+    if (r.kind === 'error') {
+      this.lastServerError = r.msg.message;
+      this.emit('server_error', r.msg.message);
+      this.fail(ErrorCodes.FW_REMOTE_ERROR, `monitor: server error: ${r.msg.message}`, { message: r.msg.message });
+      return;
+    }
+    this.refusals = 0;
+    if (r.kind === 'metrics') this.emit('metrics', r.msg.data);
+    else if (r.kind === 'log') this.emit('log', r.msg.data);
+    else this.emit('alert', r.msg.data);
+  }
+
+  protected override classifyClose(info: CloseInfo, wasReady: boolean): Failure {
+    const refused = info.code === 1008 || info.code === 4001 || info.httpStatus === 401 || info.httpStatus === 403;
+    if (!refused) return super.classifyClose(info, wasReady);
+    const why = this.lastServerError ?? describe(info);
+    this.refusals++;
+    if (typeof this.opts.token === 'function' && this.refusals < 2) {
+      // Most likely an expired JWT: the provider is asked again on the next attempt.
+      this.fail(ErrorCodes.FW_TOKEN_EXPIRED, `monitor: token refused (${why}); reconnecting with a fresh token from the provider`, { ...info });
+      return { code: TransitionCodes.TOKEN_EXPIRED, reason: why };
+    }
+    this.fail(ErrorCodes.FW_AUTH_REJECTED, `monitor: the server refused the token: ${why}`, { ...info });
+    return { code: TransitionCodes.AUTH_REJECTED, reason: why, auth: true };
+  }
+}
+
+/** Live metrics of one server (`/api/v1/ws/metrics/{server_id}`). */
+export class MonitorMetricsStream extends MonitorStream {
+  constructor(options: MonitorStreamOptions) {
+    super('metrics', options);
+  }
+}
+
+/** Live log entries of one server (`/api/v1/ws/logs/{server_id}`). */
+export class MonitorLogStream extends MonitorStream {
+  constructor(options: MonitorStreamOptions) {
+    super('logs', options);
+  }
+}
+
+function checkOptions(kind: string, o: MonitorStreamOptions): void {
+  const name = kind === 'metrics' ? 'MonitorMetricsStream' : 'MonitorLogStream';
+  if (!o || typeof o !== 'object') invalidArgument(`${name} needs an options object: new ${name}({ url, serverId, token })`);
+  if (typeof o.url !== 'string' || !/^(https?|wss?):\/\//.test(o.url)) invalidArgument(`${name}: url must be an http(s):// or ws(s):// URL, got ${JSON.stringify(o.url)}`);
+  if (typeof o.serverId !== 'string' || o.serverId.length === 0) invalidArgument(`${name}: serverId must be a non-empty string`);
+  if (!(typeof o.token === 'function' || (typeof o.token === 'string' && o.token.length > 0))) {
+    invalidArgument(`${name}: token must be a non-empty string or a function returning one`);
+  }
+}
