@@ -1,0 +1,136 @@
+/** fleetwire-mock as a child process: --json, flags, keys files, clean shutdown, bad flags. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ErrorCodes, type FleetwireError } from '@fleetwire/sdk';
+import { DEV_KEY, KeyStore } from '@fleetwire/mock-backend';
+import { admin, fleetAgent, until } from './admin-helpers.js';
+import type { StartInfo } from '../src/cli/print.js';
+import { parseArgs, UsageError } from '../src/cli/args.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const MAIN = 'packages/mock-backend/src/cli/main.ts';
+
+interface Run {
+  child: ChildProcess;
+  stdout: string;
+  stderr: string;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const children: ChildProcess[] = [];
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
+function run(args: string[]): Run {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  const r: Run = {
+    child,
+    stdout: '',
+    stderr: '',
+    exit: new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal }))),
+  };
+  child.stdout!.on('data', (d) => (r.stdout += d));
+  child.stderr!.on('data', (d) => (r.stderr += d));
+  return r;
+}
+
+async function startJson(args: string[] = []): Promise<{ r: Run; info: StartInfo }> {
+  const r = run(['--ephemeral', '--json', ...args]);
+  await until(() => r.stdout.includes('\n') || r.child.exitCode !== null, 'the JSON line', 15_000);
+  expect(r.stderr).toBe('');
+  const lines = r.stdout.split('\n').filter(Boolean);
+  expect(lines).toHaveLength(1);
+  return { r, info: JSON.parse(lines[0]!) as StartInfo };
+}
+
+describe('fleetwire-mock CLI', () => {
+  it('--ephemeral --json prints one JSON line with every endpoint and the credentials; SIGTERM closes sockets and exits 0', async () => {
+    const { r, info } = await startJson();
+    for (const d of ['fleet', 'controlPlane', 'vstats', 'lightd', 'monitor', 'admin'] as const) {
+      expect(info.endpoints[d]!.port, d).toBeGreaterThan(0);
+    }
+    expect(info.endpoints.controlPlane!.port).toBe(info.endpoints.fleet!.port); // they share a server
+    expect(info.credentials.apiKey).toBe(DEV_KEY);
+    expect(info.credentials.adminToken).toMatch(/^fwadm_[0-9a-f]{32}$/);
+
+    const a = fleetAgent(info.endpoints.fleet!.url, info.credentials.apiKey);
+    cleanups.push(() => a.close());
+    a.on('error', () => {});
+    a.connect();
+    await until(() => a.state === 'connected', 'agent connected');
+    const nodes = await admin(info.endpoints.admin!.url, info.credentials.adminToken, 'GET', '/api/nodes');
+    expect(nodes.json.nodes.map((n: { nodeId: string }) => n.nodeId)).toEqual(['node-1']);
+
+    let lostReason = '';
+    a.on('state', (t) => {
+      if (t.from === 'connected') lostReason = `${t.to}:${t.code}`;
+    });
+    r.child.kill('SIGTERM');
+    expect(await r.exit).toEqual({ code: 0, signal: null });
+    await until(() => lostReason, 'agent saw the server go');
+    expect(r.stderr).toBe('');
+  });
+
+  it('SIGINT exits 0 too, and takes the ports given per dialect', async () => {
+    const { r, info } = await startJson(['--vstats-port', '0', '--admin-port', '0']);
+    expect(info.endpoints.vstats!.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/ws$/);
+    r.child.kill('SIGINT');
+    expect((await r.exit).code).toBe(0);
+  });
+
+  it('--generate-keys N --out FILE writes N keys; --keys FILE accepts them and refuses the dev key', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fw-cli-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const file = join(dir, 'keys.txt');
+    const gen = run(['--generate-keys', '3', '--out', file]);
+    expect((await gen.exit).code).toBe(0);
+    expect(gen.stdout).toContain(`wrote 3 keys to ${file}`);
+    const keys = KeyStore.parse(await readFile(file, 'utf8'));
+    expect(keys).toHaveLength(3);
+
+    const { info } = await startJson(['--keys', file]);
+    expect(info.credentials).toMatchObject({ apiKey: keys[0], apiKeys: 3, keysFile: file });
+    const good = fleetAgent(info.endpoints.fleet!.url, keys[2]!, 'node-good');
+    const dev = fleetAgent(info.endpoints.fleet!.url, DEV_KEY, 'node-dev');
+    cleanups.push(() => good.close(), () => dev.close());
+    const errors: FleetwireError[] = [];
+    dev.on('error', (e) => errors.push(e));
+    good.connect();
+    dev.connect();
+    await until(() => good.state === 'connected', 'good key connects');
+    await until(() => errors.length > 0, 'dev key refused');
+    expect(errors[0]!.code).toBe(ErrorCodes.FW_AUTH_REJECTED);
+  });
+
+  it.each([
+    [['--fleet-port', 'abc'], /--fleet-port must be a port from 0 to 65535, got NaN/],
+    [['--lightd-port', '70000'], /--lightd-port must be a port from 0 to 65535, got 70000/],
+    [['--bogus'], /Unknown argument: bogus/],
+    [['--generate-keys', '2'], /--generate-keys needs --out FILE/],
+    [['--generate-keys', '0', '--out', '/tmp/x'], /--generate-keys needs a whole number from 1/],
+    [['--out', '/tmp/x'], /--out is only used with --generate-keys/],
+    [['--admin-token', 'short'], /--admin-token must be at least 8 characters/],
+    [['serve'], /Unknown argument: serve/],
+  ])('bad flags %j → UsageError with a clear message', async (args, message) => {
+    await expect(parseArgs(args)).rejects.toThrow(message);
+    await expect(parseArgs(args)).rejects.toBeInstanceOf(UsageError);
+  });
+
+  it('bad flags exit 2 with the message and a --help hint on stderr; a start failure exits 1', async () => {
+    const bad = run(['--bogus', '--fleet-port', 'x']);
+    expect((await bad.exit).code).toBe(2);
+    expect(bad.stderr).toMatch(/^fleetwire-mock: .*\nRun fleetwire-mock --help for the options\.\n$/);
+    expect(bad.stdout).toBe('');
+    const missing = run(['--keys', '/nonexistent/keys.txt', '--ephemeral']);
+    expect((await missing.exit).code).toBe(1);
+    expect(missing.stderr).toContain('cannot read keys file /nonexistent/keys.txt');
+  });
+});
