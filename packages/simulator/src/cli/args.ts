@@ -1,0 +1,284 @@
+/**
+ * The `fleetwire-sim` command line (yargs): `run` and `merge`, their flags,
+ * FLEETWIRE_SIM_* environment variables and a JSON `--config` file.
+ * Precedence: flags > environment > config file > defaults.
+ *
+ * `parseArgs` never exits and never prints: it returns options, the help text
+ * to print (exit 0), or a message to print with exit code 2, so the CLI is
+ * testable and the entry point stays three lines.
+ */
+import { readFileSync } from 'node:fs';
+import yargs, { type Argv } from 'yargs';
+import { parseShard, type Shard } from '../model/fleet-plan.js';
+import { parseKeysFile, type KeyEntry } from '../model/keys.js';
+import { parseThresholds, knownMetrics, type Threshold } from '../report/thresholds.js';
+import * as v from './values.js';
+
+export const DIALECTS = ['fleet', 'monitor', 'vstats'] as const;
+export type Dialect = (typeof DIALECTS)[number];
+export const LIVE_MODES = ['auto', 'tty', 'plain', 'off'] as const;
+export type LiveMode = (typeof LIVE_MODES)[number];
+
+/** Chaos knobs; all off (0 / null) by default. */
+export interface ChaosOptions {
+  /** Random disconnects per agent per minute (Poisson). */
+  disconnectRate: number;
+  /** Share of agents that flap (disconnect and come back every `flapPeriodMs`). */
+  flapShare: number;
+  flapPeriodMs: number;
+  /** A share of agents whose acks/answers are late by `delayMs`. */
+  slowAck: { share: number; delayMs: number } | null;
+  /** Share of frames sent malformed (the backend must count a protocol error and keep the connection). */
+  malformedShare: number;
+}
+
+/** Everything `fleetwire-sim run` needs, validated. */
+export interface RunOptions {
+  dialect: Dialect;
+  /** Control plane URL; null = start the mock backend in-process. */
+  url: string | null;
+  agents: number;
+  /** New connections per second. */
+  rampPerSec: number;
+  /** null = until Ctrl-C. */
+  durationMs: number | null;
+  heartbeatIntervalMs: number;
+  seed: string;
+  keysFile: string | null;
+  /** Parsed `--keys` file (at least `agents` entries), or null. */
+  keys: KeyEntry[] | null;
+  gpus: number | [number, number];
+  chaos: ChaosOptions;
+  workers: number;
+  shard: Shard;
+  out: string | null;
+  thresholds: Threshold[];
+  live: LiveMode;
+}
+
+/** Everything `fleetwire-sim merge` needs. */
+export interface MergeOptions {
+  files: string[];
+  out: string | null;
+  thresholds: Threshold[];
+}
+
+export type ParseResult =
+  | { ok: true; command: 'run'; options: RunOptions }
+  | { ok: true; command: 'merge'; options: MergeOptions }
+  /** `--help` (or `help`): print `text`, exit 0. */
+  | { ok: true; command: 'help'; text: string }
+  | { ok: false; message: string; exitCode: 2 };
+
+/** What `parseArgs` reads from disk; replaceable in tests. */
+export interface ArgsIo {
+  readFile(path: string): string;
+}
+const defaultIo: ArgsIo = { readFile: (p) => readFileSync(p, 'utf8') };
+
+class UsageError extends Error {}
+
+const ENV_PREFIX = 'FLEETWIRE_SIM';
+
+function runFlags(y: Argv, io: ArgsIo): Argv {
+  const s = (describe: string, def?: string) => ({ type: 'string' as const, requiresArg: true, describe, ...(def !== undefined ? { default: def } : {}) });
+  return y
+    .option('dialect', { choices: DIALECTS, default: 'fleet', describe: 'protocol the agents speak', requiresArg: true })
+    .option('url', s('control plane URL (default: start the mock backend in-process)'))
+    .option('agents', s('agents in the whole fleet (all shards together)', '1000'))
+    .option('ramp', s('new connections per second', '200'))
+    .option('duration', s('how long to run: 30s, 5m, 1h, 500ms (default: until Ctrl-C)'))
+    .option('heartbeat-interval', s('heartbeat / metrics interval', '5s'))
+    .option('seed', s('seed: same seed, same fleet and event sequence', '1'))
+    .option('keys', s('file with one key per agent (text lines or JSON; the mock backend\'s generated file works as is)'))
+    .option('gpus', s('GPUs per host: N or MIN-MAX (drawn per agent)', '8'))
+    .option('chaos-disconnect-rate', s('random disconnects per agent per minute', '0'))
+    .option('chaos-flap', s('share of agents that flap (0.05 or 5%)', '0'))
+    .option('chaos-flap-period', s('how often a flapping agent drops', '10s'))
+    .option('chaos-slow-ack', s('SHARE:DELAY, slow agents that answer late, e.g. 5%:2s'))
+    .option('chaos-malformed', s('share of frames sent malformed (0.001 or 0.1%)', '0'))
+    .option('workers', s('worker threads to spread agents over', '1'))
+    .option('shard', s('run slice i of n of the fleet (0-based): 0/4 … 3/4', '0/1'))
+    .option('out', s('write the JSON report here'))
+    .option('threshold', { type: 'string', array: true, requiresArg: true, describe: 'pass/fail rule, repeatable: ack_p99<100ms, errors<0.1%, connected>=99%' })
+    .option('live', { choices: LIVE_MODES, default: 'auto', requiresArg: true, describe: 'live view: auto (tty block on a terminal, plain lines otherwise), tty, plain, off' })
+    .config('config', 'JSON file with any of these options (flags and FLEETWIRE_SIM_* env vars win)', (path: string) => readConfig(path, io))
+    .example('$0 run', '1,000 fleet agents vs an in-process mock backend')
+    .example('$0 run --url http://127.0.0.1:3000', 'against a running control plane (add --keys FILE)')
+    .example('$0 run --duration 2m --threshold "ack_p99<100ms"', 'CI: exit 1 when a threshold fails')
+    .example('$0 run --agents 20000 --shard 0/2 --out a.json', 'half the fleet here (1/2 on another machine)')
+    .example('$0 run --chaos-slow-ack 5%:2s --chaos-flap 1%', 'chaos: slow acks, flapping agents')
+    .example('FLEETWIRE_SIM_AGENTS=500 $0 run --config sim.json', 'environment variables and a config file')
+    .epilogue(`Threshold metrics: ${knownMetrics()}.\nEvery flag can also be set as FLEETWIRE_SIM_<FLAG> (e.g. FLEETWIRE_SIM_HEARTBEAT_INTERVAL=2s).`);
+}
+
+function readConfig(path: string, io: ArgsIo): Record<string, unknown> {
+  let text: string;
+  try {
+    text = io.readFile(path);
+  } catch (err) {
+    throw new UsageError(`--config ${path}: cannot read it (${(err as Error).message})`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`--config ${path}: not valid JSON (${(err as Error).message})`);
+  }
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new UsageError(`--config ${path}: must be a JSON object of options, e.g. {"agents": 500}`);
+  return data as Record<string, unknown>;
+}
+
+function build(argv: readonly string[], io: ArgsIo): Argv {
+  return yargs([...argv])
+    .scriptName('fleetwire-sim')
+    .usage('$0 <command> [options]\n\nThousands of fake GPU hosts against a control plane, with numbers at the end.')
+    .env(ENV_PREFIX)
+    .exitProcess(false)
+    .version(false)
+    .strict()
+    .wrap(120)
+    .command('run', 'simulate a fleet of agents against a control plane', (y) => runFlags(y, io))
+    .command('merge <files..>', 'merge shard reports exactly into one report', (y) =>
+      y
+        .positional('files', { type: 'string', array: true, describe: 'report JSON files written by run --out' })
+        .option('out', { type: 'string', requiresArg: true, describe: 'write the merged JSON report here' })
+        .option('threshold', { type: 'string', array: true, requiresArg: true, describe: 'evaluate thresholds on the merged report' })
+        .example('$0 merge a.json b.json --out all.json --threshold "ack_p99<100ms"', 'merge two shards and check'),
+    )
+    .demandCommand(1, 'say which command: run or merge')
+    .example('$0 run --help', 'all run options')
+    .example('$0 merge a.json b.json --out all.json', 'merge shard reports')
+    .fail((msg, err) => {
+      throw new UsageError(msg ?? err?.message ?? 'invalid arguments');
+    })
+    .help();
+}
+
+/** The last value when a flag came twice (or from env + config as an array). */
+const last = (x: unknown): unknown => (Array.isArray(x) ? x[x.length - 1] : x);
+const str = (x: unknown): string | undefined => {
+  const l = last(x);
+  return l === undefined || l === null ? undefined : String(l);
+};
+const list = (x: unknown): string[] => (x === undefined ? [] : (Array.isArray(x) ? x : [x]).map(String));
+
+/** Parses and validates `fleetwire-sim …` arguments (without `node script`). */
+export async function parseArgs(argv: readonly string[], io: ArgsIo = defaultIo): Promise<ParseResult> {
+  let help = '';
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = (await build(argv, io).parseAsync([...argv], {}, (_err, _argv, output) => {
+      help = output;
+    })) as Record<string, unknown>;
+  } catch (err) {
+    return usage((err as Error).message, argv);
+  }
+  if (parsed['help'] || help) return { ok: true, command: 'help', text: help };
+  const command = (parsed['_'] as unknown[])[0];
+  if (command === 'merge') return validateMerge(parsed);
+  return validateRun(parsed, io);
+}
+
+/** yargs says "Unknown argument: foo" for FLEETWIRE_SIM_FOO too; say where it came from. */
+function explainEnv(message: string): string {
+  return message.replace(/Unknown arguments?: (.+)$/m, (line, names: string) => {
+    const fromEnv = names
+      .split(', ')
+      .map((n) => `${ENV_PREFIX}_${n.replace(/[A-Z]/g, (c) => `_${c}`).replace(/-/g, '_').toUpperCase()}`)
+      .filter((k) => process.env[k] !== undefined);
+    return fromEnv.length > 0 ? `${line} (from the environment: ${fromEnv.join(', ')}; unset it or fix its name)` : line;
+  });
+}
+
+function usage(message: string, argv: readonly string[]): ParseResult {
+  message = explainEnv(message);
+  const cmd = argv.includes('merge') ? 'merge' : argv.includes('run') ? 'run' : '';
+  return { ok: false, exitCode: 2, message: `fleetwire-sim: ${message}\nRun "fleetwire-sim ${cmd ? `${cmd} ` : ''}--help" for usage.` };
+}
+
+function thresholdsOf(raw: unknown, errors: string[]): Threshold[] {
+  try {
+    return parseThresholds(list(raw));
+  } catch (err) {
+    errors.push(`--threshold: ${(err as Error).message}`);
+    return [];
+  }
+}
+
+function validateMerge(a: Record<string, unknown>): ParseResult {
+  const errors: string[] = [];
+  const thresholds = thresholdsOf(a['threshold'], errors);
+  const files = list(a['files']);
+  if (errors.length > 0) return usage(errors.join('\n'), ['merge']);
+  return { ok: true, command: 'merge', options: { files, out: str(a['out']) ?? null, thresholds } };
+}
+
+function validateRun(a: Record<string, unknown>, io: ArgsIo): ParseResult {
+  const errors: string[] = [];
+  /** Reads flag `name` with `parse`; on failure records "--name: why" and returns the fallback. */
+  const get = <T>(name: string, parse: (text: string) => v.Parsed<T>, fallback: T): T => {
+    const text = str(a[name]);
+    if (text === undefined) return fallback;
+    const r = parse(text);
+    if (r.ok) return r.value;
+    errors.push(`--${name}: ${r.message}`);
+    return fallback;
+  };
+  const whole = (min: number, what: string) => (t: string): v.Parsed<number> =>
+    /^\d+$/.test(t.trim()) && Number(t) >= min ? { ok: true, value: Number(t) } : { ok: false, message: `expected ${what} (a whole number >= ${min}); got "${t}"` };
+  const positive = (what: string) => (t: string): v.Parsed<number> =>
+    /^\d+(\.\d+)?$/.test(t.trim()) && Number(t) > 0 ? { ok: true, value: Number(t) } : { ok: false, message: `expected ${what} (a number > 0); got "${t}"` };
+  const nonNegative = (what: string) => (t: string): v.Parsed<number> =>
+    /^\d+(\.\d+)?$/.test(t.trim()) ? { ok: true, value: Number(t) } : { ok: false, message: `expected ${what} (a number >= 0); got "${t}"` };
+  const shardOf = (t: string): v.Parsed<Shard> => {
+    try {
+      return { ok: true, value: parseShard(t) };
+    } catch (err) {
+      return { ok: false, message: (err as Error).message.replace(/^--shard /, '') };
+    }
+  };
+
+  const agents = get('agents', whole(1, 'an agent count'), 1000);
+  const heartbeatIntervalMs = get('heartbeat-interval', v.duration, 5000);
+  if (heartbeatIntervalMs <= 0) errors.push('--heartbeat-interval: must be longer than 0');
+  const durationMs = get<number | null>('duration', v.duration, null);
+  if (durationMs === 0) errors.push('--duration: must be longer than 0 (leave it out to run until Ctrl-C)');
+  const keysFile = str(a['keys']) ?? null;
+  let keys: KeyEntry[] | null = null;
+  if (keysFile !== null) {
+    try {
+      keys = parseKeysFile(io.readFile(keysFile));
+      if (keys.length < agents) errors.push(`--keys ${keysFile}: has ${keys.length} keys but --agents is ${agents}; one key per agent`);
+    } catch (err) {
+      errors.push(`--keys ${keysFile}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    }
+  }
+  const options: RunOptions = {
+    dialect: str(a['dialect']) as Dialect,
+    url: get<string | null>('url', v.url, null),
+    agents,
+    rampPerSec: get('ramp', positive('connections per second'), 200),
+    durationMs,
+    heartbeatIntervalMs,
+    seed: str(a['seed']) ?? '1',
+    keysFile,
+    keys,
+    gpus: get('gpus', v.gpus, 8),
+    chaos: {
+      disconnectRate: get('chaos-disconnect-rate', nonNegative('disconnects per agent per minute'), 0),
+      flapShare: get('chaos-flap', v.share, 0),
+      flapPeriodMs: get('chaos-flap-period', v.duration, 10_000),
+      slowAck: get<{ share: number; delayMs: number } | null>('chaos-slow-ack', v.slowAck, null),
+      malformedShare: get('chaos-malformed', v.share, 0),
+    },
+    workers: get('workers', whole(1, 'a worker count'), 1),
+    shard: get('shard', shardOf, { index: 0, count: 1 }),
+    out: str(a['out']) ?? null,
+    thresholds: thresholdsOf(a['threshold'], errors),
+    live: str(a['live']) as LiveMode,
+  };
+  if (options.shard.count > agents) errors.push(`--shard ${options.shard.index}/${options.shard.count}: more shards than agents (${agents}); some shards would be empty`);
+  if (errors.length > 0) return usage(errors.join('\n'), ['run']);
+  return { ok: true, command: 'run', options };
+}
