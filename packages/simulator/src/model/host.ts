@@ -97,6 +97,8 @@ export class HostModel {
   /** 1/5/15-minute load averages, as the kernel computes them (EMA of runnable tasks). */
   readonly loadAvg = new Float64Array(3);
   private draining = false;
+  /** Sum of the pinned rentals' RAM, kept on pin/release so `tick` need not iterate the map. */
+  private rentalRamMb = 0;
   private readonly rentals = new Map<string, Rental>();
 
   constructor(rng: Rng, spec: HostSpec) {
@@ -179,6 +181,7 @@ export class HostModel {
     // The image pull lands on disk at once; it stays cached after the rental.
     this.diskUsedGb = Math.min(this.diskUsedGb + rental.imageGb, this.spec.diskTotalGb * 0.97);
     this.rentals.set(rentalId, rental);
+    this.rentalRamMb += rental.ramMb;
     return { ok: true };
   }
 
@@ -187,6 +190,7 @@ export class HostModel {
     const rental = this.rentals.get(rentalId);
     if (!rental) return;
     this.rentals.delete(rentalId);
+    this.rentalRamMb -= rental.ramMb;
     for (const i of rental.gpus) {
       const left = (this.gpuRentals[i] as number) - 1;
       this.gpuRentals[i] = left;
@@ -231,9 +235,7 @@ export class HostModel {
     const sq = Math.sqrt(dtS);
     this.cpuPercent = clamp(this.ou(this.cpuPercent, 4 + 30 * busyShare, 0.1, 1.5, dtS, sq), 0.5, 100);
     this.cpuTempC = this.cpuTempC + (s.ambientTempC + 10 + this.cpuPercent * 0.4 - this.cpuTempC) * aTemp;
-    let rentalRam = 0;
-    for (const rental of this.rentals.values()) rentalRam += rental.ramMb;
-    const ramLevel = s.ramTotalMb * 0.08 + rentalRam;
+    const ramLevel = s.ramTotalMb * 0.08 + this.rentalRamMb;
     this.ramUsedMb = clamp(this.ou(this.ramUsedMb, ramLevel, 0.05, s.ramTotalMb * 0.002, dtS, sq), s.ramTotalMb * 0.03, s.ramTotalMb * 0.98);
     // Disk: logs and checkpoints creep up while busy, a slow cleanup pulls it back.
     this.diskUsedGb = clamp(this.diskUsedGb + (busyShare * 0.01 - 0.001) * dtS + r.normal(0, 0.01) * sq, s.diskTotalGb * 0.05, s.diskTotalGb * 0.97);
