@@ -41,6 +41,7 @@ export class FrontendHub {
   /** A new frontend socket; it is registered only after a good auth. */
   accept(ws: WebSocket, kind: StreamKind, serverId: string): void {
     let stream: Stream | null = null;
+    ws.on('error', (err) => this.log.warn('monitor: frontend socket error', { serverId, kind, error: err.message }));
     let chain = Promise.resolve();
     const authTimer = setTimeout(() => this.refuse(ws, 'Authentication timeout'), this.authTimeoutMs);
     authTimer.unref();

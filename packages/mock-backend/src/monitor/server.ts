@@ -158,6 +158,8 @@ export class MonitorServer {
 
   private acceptAgent(ws: WebSocket): void {
     let serverId: string | null = null;
+    // `ws` reports an oversized or broken frame as 'error' (then closes, 1009/1002); unhandled it would crash the process.
+    ws.on('error', (err) => this.log.warn('monitor: agent socket error', { serverId, error: err.message }));
     const refuse = (message: string) => {
       if (ws.readyState === OPEN) {
         ws.send(JSON.stringify({ type: 'error', message }));
