@@ -18,6 +18,13 @@ import { BackendMetrics } from './metrics/metrics.js';
 import { resolvePorts, type PortOptions } from './ports.js';
 import { startAdmin, type AdminServer } from './admin/server.js';
 import { endpointsOf, type Endpoints } from './endpoints.js';
+import { attachControlPlane, type ControlPlaneHandle } from './control-plane/server.js';
+import { JobsState } from './state/jobs.js';
+import { MonitorServer } from './monitor/server.js';
+import { DEV_JWT_SECRET, mintDevToken, type MintOptions } from './monitor/jwt.js';
+import { MonitorState } from './state/monitor.js';
+import { startVStatsServer, type VStatsServerHandle } from './vstats/server.js';
+import { VStatsState } from './state/vstats.js';
 
 export { DEFAULT_PORTS } from './ports.js';
 
@@ -33,11 +40,27 @@ export interface MockBackendOptions extends PortOptions {
   pingIntervalMs?: number;
   /** Bearer token the admin API requires. Default: a random one, in `adminToken`. */
   adminToken?: string;
+  /** HS256 secret of monitor dashboard JWTs. Default DEV_JWT_SECRET. */
+  monitorJwtSecret?: string;
+  /** Ping period of the plain-WebSocket dialects (vstats, control-plane), ms. Default 30000. */
+  wsPingIntervalMs?: number;
+  /** control-plane: at most one agent:heartbeat per node per this many ms. Default 30000 (its bus's default). */
+  heartbeatThrottleMs?: number;
 }
 
 /** The state every server, the admin API and the msw handlers share. */
 export interface BackendState {
   fleet: FleetState;
+  monitor: MonitorState;
+  vstats: VStatsState;
+  jobs: JobsState;
+}
+
+/** The dialect servers other than fleet; null when turned off. */
+export interface DialectServers {
+  controlPlane: ControlPlaneHandle | null;
+  monitor: MonitorServer | null;
+  vstats: VStatsServerHandle | null;
 }
 
 export interface MockBackend {
@@ -50,6 +73,9 @@ export interface MockBackend {
   state: BackendState;
   fleet: FleetServer;
   io: IoServer;
+  servers: DialectServers;
+  /** Mints a monitor dashboard JWT with this backend's secret. */
+  mintMonitorToken(sub: string, options?: MintOptions): Promise<string>;
   faults: Faults;
   metrics: BackendMetrics;
   tracker: ConnectionTracker;
@@ -78,16 +104,30 @@ export async function startMockBackend(options: MockBackendOptions = {}): Promis
     // fleet and control-plane share a server when given the same port (both 0 included).
     const cpHost = ports.controlPlane === false ? null : ports.controlPlane === ports.fleet ? fleetHost : await bind(ports.controlPlane);
     const own: Partial<Record<DialectName, HttpHost>> = { fleet: fleetHost, ...(cpHost ? { controlPlane: cpHost } : {}) };
-    for (const d of ['vstats', 'lightd', 'monitor'] as const) {
+    for (const d of ['lightd', 'monitor'] as const) {
       const p = ports[d];
       if (p !== false) own[d] = await bind(p);
     }
 
-    const state: BackendState = { fleet: new FleetState() };
+    const state: BackendState = { fleet: new FleetState(), monitor: new MonitorState(), vstats: new VStatsState(), jobs: new JobsState() };
+    closers.push(() => state.jobs.close());
     const tracker = new ConnectionTracker();
     let fleet: FleetServer | null = null;
     const faults = new Faults(tracker, () => fleet);
-    const metrics = new BackendMetrics({ tracker, fleetState: state.fleet, fleet: () => fleet });
+    const metrics = new BackendMetrics({
+      tracker,
+      fleetState: state.fleet,
+      fleet: () => fleet,
+      dialects: () => ({
+        controlPlane: { authFailures: servers.controlPlane?.counters.authFailures ?? 0, protocolErrors: 0, open: null },
+        monitor: { authFailures: servers.monitor?.counters.authFailures ?? 0, protocolErrors: servers.monitor?.counters.protocolErrors ?? 0, open: null },
+        vstats: {
+          authFailures: servers.vstats?.counters.authFailures ?? 0,
+          protocolErrors: servers.vstats?.counters.invalidMessages ?? 0,
+          open: servers.vstats ? servers.vstats.agentCount() + servers.vstats.dashboardCount() : 0,
+        },
+      }),
+    });
 
     const io = new IoServer(fleetHost.server, {
       serveClient: false,
@@ -109,6 +149,30 @@ export async function startMockBackend(options: MockBackendOptions = {}): Promis
     });
     metrics.watchFleet(fleet.nsp);
 
+    const servers: DialectServers = { controlPlane: null, monitor: null, vstats: null };
+    const wsPing = options.wsPingIntervalMs;
+    if (cpHost) {
+      servers.controlPlane = attachControlPlane(cpHost, {
+        fleetState: state.fleet,
+        jobs: state.jobs,
+        logger,
+        pingIntervalMs: wsPing,
+        heartbeatThrottleMs: options.heartbeatThrottleMs,
+      });
+      closers.push(() => servers.controlPlane!.close());
+    }
+    const jwtSecret = options.monitorJwtSecret ?? DEV_JWT_SECRET;
+    if (own.monitor) {
+      servers.monitor = new MonitorServer(own.monitor, { keys, state: state.monitor, jwtSecret, logger });
+      closers.push(() => servers.monitor!.close());
+    }
+    // vstats binds its own port (startVStatsServer has no shared-host variant yet),
+    // so its sockets are below the tracker's reach: see the README's fault table.
+    if (ports.vstats !== false) {
+      servers.vstats = await startVStatsServer({ host, port: ports.vstats, keys, state: state.vstats, logger, pingIntervalMs: wsPing });
+      closers.push(() => servers.vstats!.close());
+    }
+
     // Classify every upgrade by server and path, and refuse auth (401 at the upgrade,
     // as lightd and vstats do for a bad token) while that fault is on. Fleet refuses in
     // its namespace middleware instead, so agents get the protocol's own auth error.
@@ -129,12 +193,17 @@ export async function startMockBackend(options: MockBackendOptions = {}): Promis
       state,
       fleet,
       io,
+      servers,
+      mintMonitorToken: (sub, o) => mintDevToken(jwtSecret, sub, o),
       faults,
       metrics,
       tracker,
       adminUrl: null,
       adminToken,
       async close() {
+        // Plain-WebSocket clients first get a 1001 close frame (Socket.IO clients get
+        // its own disconnect packet from io.close()); then each server cleans up.
+        tracker.closeAll(1001, 'mock backend shutting down', 'fleet');
         for (const c of closers.splice(0).reverse()) await c();
         tracker.closeAll(1001, 'mock backend shutting down');
         await Promise.all(hosts.map((h) => h.close()));
@@ -146,7 +215,7 @@ export async function startMockBackend(options: MockBackendOptions = {}): Promis
       closers.unshift(() => admin!.close());
       backend.adminUrl = admin.url;
     }
-    backend.endpoints = endpointsOf(host, own, admin?.port ?? null);
+    backend.endpoints = endpointsOf(host, own, admin?.port ?? null, servers.vstats?.port ?? null);
     return backend;
   } catch (err) {
     for (const c of closers.reverse()) await c();

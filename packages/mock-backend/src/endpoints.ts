@@ -15,10 +15,10 @@ export interface Endpoint {
 
 export type Endpoints = Record<DialectName, Endpoint | null> & { admin: Endpoint | null };
 
-export function endpointsOf(host: string, own: Partial<Record<DialectName, HttpHost>>, adminPort: number | null): Endpoints {
+export function endpointsOf(host: string, own: Partial<Record<DialectName, Pick<HttpHost, 'port'>>>, adminPort: number | null, vstatsPort: number | null = null): Endpoints {
   const h = host.includes(':') ? `[${host}]` : host;
   const at = (d: DialectName, f: (http: string, ws: string, port: number) => Endpoint): Endpoint | null => {
-    const s = own[d];
+    const s = d === 'vstats' && vstatsPort !== null ? { port: vstatsPort } : own[d];
     return s ? f(`http://${h}:${s.port}`, `ws://${h}:${s.port}`, s.port) : null;
   };
   return {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { ErrorCodes, type FleetwireError } from '@fleetwire/sdk';
 import { DEV_KEY, KeyStore } from '@fleetwire/mock-backend';
 import { admin, fleetAgent, until } from './admin-helpers.js';
@@ -69,6 +70,10 @@ describe('fleetwire-mock CLI', () => {
     const nodes = await admin(info.endpoints.admin!.url, info.credentials.adminToken, 'GET', '/api/nodes');
     expect(nodes.json.nodes.map((n: { nodeId: string }) => n.nodeId)).toEqual(['node-1']);
 
+    const cp = new WebSocket(info.endpoints.controlPlane!.url);
+    const cpClosed = new Promise<number>((resolve) => cp.on('close', (code) => resolve(code)));
+    await new Promise((resolve, reject) => (cp.once('open', resolve), cp.once('error', reject)));
+
     let lostReason = '';
     a.on('state', (t) => {
       if (t.from === 'connected') lostReason = `${t.to}:${t.code}`;
@@ -76,6 +81,7 @@ describe('fleetwire-mock CLI', () => {
     r.child.kill('SIGTERM');
     expect(await r.exit).toEqual({ code: 0, signal: null });
     await until(() => lostReason, 'agent saw the server go');
+    expect(await cpClosed).toBe(1001); // a plain-WebSocket client gets "going away", not a dropped TCP connection
     expect(r.stderr).toBe('');
   });
 

@@ -127,9 +127,10 @@ export class ConnectionTracker {
    * Sends a close frame with `code` and ends every socket still open: the last
    * resort at shutdown, after the dialect servers had their chance to close cleanly.
    */
-  closeAll(code = 1001, reason = 'server shutting down'): number {
+  closeAll(code = 1001, reason = 'server shutting down', except?: DialectName): number {
     let n = 0;
     for (const t of this.list()) {
+      if (t.dialect === except) continue;
       const r = Buffer.from(reason, 'utf8');
       const body = Buffer.alloc(2 + r.length);
       body.writeUInt16BE(code, 0);

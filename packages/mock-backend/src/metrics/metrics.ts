@@ -14,10 +14,19 @@ import type { FleetState } from '../state/fleet.js';
 
 export type Direction = 'in' | 'out';
 
+/** Counters a dialect server keeps itself; `open` null means "count the tracker's sockets". */
+export interface DialectCounts {
+  authFailures: number;
+  protocolErrors: number;
+  open: number | null;
+}
+
 export interface MetricSources {
   tracker: ConnectionTracker;
   fleetState: FleetState;
   fleet: () => FleetServer | null;
+  /** Read at scrape time. */
+  dialects?: () => Partial<Record<DialectName, DialectCounts>>;
 }
 
 type Child = ReturnType<Counter<'dialect' | 'direction' | 'type'>['labels']>;
@@ -37,7 +46,8 @@ export class BackendMetrics {
       labelNames: ['dialect'],
       registers,
       collect() {
-        for (const d of DIALECTS) this.set({ dialect: d }, src.tracker.count(d));
+        const own = src.dialects?.() ?? {};
+        for (const d of DIALECTS) this.set({ dialect: d }, own[d]?.open ?? src.tracker.count(d));
       },
     });
     this.messages = new Counter({
@@ -61,8 +71,9 @@ export class BackendMetrics {
       registers,
       collect() {
         this.reset();
+        const own = src.dialects?.() ?? {};
         for (const d of DIALECTS) {
-          const fromServer = d === 'fleet' ? (src.fleet()?.counters.authFailures ?? 0) : 0;
+          const fromServer = d === 'fleet' ? (src.fleet()?.counters.authFailures ?? 0) : (own[d]?.authFailures ?? 0);
           this.inc({ dialect: d }, fromServer + src.tracker.refused[d]);
         }
       },
@@ -74,7 +85,8 @@ export class BackendMetrics {
       registers,
       collect() {
         this.reset();
-        this.inc({ dialect: 'fleet' }, src.fleet()?.counters.protocolErrors ?? 0);
+        const own = src.dialects?.() ?? {};
+        for (const d of DIALECTS) this.inc({ dialect: d }, d === 'fleet' ? (src.fleet()?.counters.protocolErrors ?? 0) : (own[d]?.protocolErrors ?? 0));
       },
     });
     new Gauge({
