@@ -1,21 +1,25 @@
 /**
- * The one place the simulator's model reaches into the SDK's fleet schema.
- *
- * TEMPORARY: `@fleetwire/sdk` has no `src/index.ts` yet (it is being written),
- * so this re-exports from the schema source directly. When the SDK index
- * exports `FleetMetrics`, `StartInstance`, `StopInstance`, `ConnectionInfo`,
- * `InstanceStopped` and `fleetValidators`, replace the path below with
- * `'@fleetwire/sdk'` — nothing else in the simulator has to change.
+ * The one place the simulator's model reaches into the SDK: the fleet message
+ * types and validators (one source of truth, never a second copy of a shape)
+ * and the SDK's stable error codes.
  */
-export type {
-  FleetMetrics,
-  NodeStatus,
-  StartInstance,
-  StopInstance,
-  ConnectionInfo,
-  InstanceStarted,
-  InstanceStopped,
-  StopReason,
-} from '../../../sdk/src/protocols/fleet/schema.js';
-export { fleetValidators } from '../../../sdk/src/protocols/fleet/schema.js';
-export { FleetwireError, ErrorCodes, invalidArgument } from '../../../sdk/src/core/errors.js';
+import { ErrorCodes, FleetwireError, fleet } from '@fleetwire/sdk';
+
+export type FleetMetrics = fleet.FleetMetrics;
+export type NodeStatus = fleet.NodeStatus;
+export type StartInstance = fleet.StartInstance;
+export type StopInstance = fleet.StopInstance;
+export type ConnectionInfo = fleet.ConnectionInfo;
+export type InstanceStarted = fleet.InstanceStarted;
+export type InstanceStopped = fleet.InstanceStopped;
+export type StopReason = fleet.StopReason;
+export const fleetValidators = fleet.fleetValidators;
+export { ErrorCodes, FleetwireError };
+
+/**
+ * Throws FW_INVALID_ARGUMENT with a message a person can act on (the SDK's
+ * own helper is internal to it; this is the same one-liner).
+ */
+export function invalidArgument(message: string, context: Record<string, unknown> = {}): never {
+  throw new FleetwireError(ErrorCodes.FW_INVALID_ARGUMENT, message, context);
+}
