@@ -99,6 +99,15 @@ describe('VStatsAgent', () => {
     expect(a.state).toBe('connected');
   });
 
+  it('answers the server\'s pings (ws auto-pong): stays connected through many ping sweeps', async () => {
+    const s = await server({ pingIntervalMs: 20 });
+    const a = agent(s.url);
+    a.connect();
+    await until(() => s.counters.pings >= 6, 'six pings sent', 3000);
+    expect(s.counters.pingDrops).toBe(0);
+    expect(a.state).toBe('connected');
+  });
+
   it('reconnects when the server goes away and comes back on the same port, and reports at once', async () => {
     const s1 = await startVStatsServer({ port: 0, keys: new KeyStore([TOKEN]) });
     const port = s1.port;

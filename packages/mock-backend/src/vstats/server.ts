@@ -47,6 +47,8 @@ export interface VStatsCounters {
   heartbeats: number;
   invalidMessages: number;
   pingDrops: number;
+  /** Pings sent. */
+  pings: number;
 }
 
 export interface VStatsServerHandle {
@@ -74,7 +76,7 @@ export async function startVStatsServer(options: VStatsServerOptions): Promise<V
   const state = options.state ?? new VStatsState();
   const counters: VStatsCounters = {
     agentConnections: 0, dashboardConnections: 0, authFailures: 0, originRejections: 0,
-    metricsReports: 0, heartbeats: 0, invalidMessages: 0, pingDrops: 0,
+    metricsReports: 0, heartbeats: 0, invalidMessages: 0, pingDrops: 0, pings: 0,
   };
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? 1024 * 1024 });
   const dashboards = new Set<WebSocket>();
@@ -84,7 +86,7 @@ export async function startVStatsServer(options: VStatsServerOptions): Promise<V
   const stopSweep = startPingSweep(wss, options.pingIntervalMs ?? 30_000, () => {
     counters.pingDrops++;
     log.warn('vstats: dropped a peer that missed its pong');
-  });
+  }, () => counters.pings++);
 
   // ── outbound: state events → dashboards ──
   const now = () => new Date().toISOString();

@@ -25,7 +25,7 @@ export function parseRequestUrl(req: IncomingMessage): URL {
  * the previous ping by the next sweep is terminated (no close handshake: a peer
  * that stopped answering pings would not answer that either). Returns stop().
  */
-export function startPingSweep(wss: WebSocketServer, intervalMs: number, onDrop: (ws: WebSocket) => void): () => void {
+export function startPingSweep(wss: WebSocketServer, intervalMs: number, onDrop: (ws: WebSocket) => void, onPing: () => void = () => {}): () => void {
   const alive = new WeakMap<WebSocket, boolean>();
   const mark = (ws: WebSocket) => {
     alive.set(ws, true);
@@ -42,6 +42,7 @@ export function startPingSweep(wss: WebSocketServer, intervalMs: number, onDrop:
       alive.set(ws, false);
       try {
         ws.ping();
+        onPing();
       } catch {
         // Socket already closing; the next sweep or its close handler cleans up.
       }
