@@ -1,3 +1,7 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeKeysFile } from '@fleetwire/mock-backend';
 import { describe, expect, it } from 'vitest';
 import { FleetPlan, parseShard, shardRange } from './fleet-plan.js';
 import { parseKeysFile } from './keys.js';
@@ -97,6 +101,19 @@ describe('parseKeysFile', () => {
     expect(parseKeysFile('["a","b"]')).toEqual([{ key: 'a' }, { key: 'b' }]);
     expect(parseKeysFile('{"nodes":[{"node_id":"n","api_key":"k"}]}')).toEqual([{ key: 'k', nodeId: 'n' }]);
   });
+  it("reads the mock backend's generated keys file as is", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fw-sim-keys-'));
+    try {
+      const path = join(dir, 'keys.txt');
+      const written = await writeKeysFile(path, 5);
+      const parsed = parseKeysFile(await readFile(path, 'utf8'));
+      expect(parsed.map((e) => e.key)).toEqual(written);
+      expect(new FleetPlan({ seed: 1, agents: 5, keys: parsed }).agent(4).key).toBe(written[4]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('explains bad files', () => {
     expect(() => parseKeysFile('[1]')).toThrow(/entry 1 has no key/);
     expect(() => parseKeysFile('{"x":1}')).toThrow(/must be an array/);
