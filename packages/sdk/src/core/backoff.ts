@@ -55,20 +55,34 @@ export const CONTROL_PLANE_DOCUMENTED_BACKOFF: BackoffOptions = {
 };
 
 export class Backoff {
-  private readonly opts: Required<BackoffOptions>;
+  // Plain fields, not a spread options object: one Backoff exists per agent and
+  // a dictionary-mode options copy costs ~4× the memory of these slots.
+  private readonly initialDelayMs: number;
+  private readonly factor: number;
+  private readonly maxDelayMs: number;
+  private readonly maxAttempts: number;
+  private readonly minUptimeMs: number;
+  private readonly jitter: 'full' | 'none';
+  private readonly random: () => number;
   private attempt = 0;
-  private connectedAt: number | null = null;
+  private connectedAt = -1;
 
   constructor(options: BackoffOptions = {}) {
-    this.opts = { ...DEFAULT_BACKOFF, random: Math.random, ...stripUndefined(options) };
-    const o = this.opts;
-    if (!(o.initialDelayMs >= 0)) invalidArgument(`backoff.initialDelayMs must be a number ≥ 0, got ${String(o.initialDelayMs)}`);
-    if (!(o.factor >= 1)) invalidArgument(`backoff.factor must be ≥ 1, got ${String(o.factor)}`);
-    if (!(o.maxDelayMs >= o.initialDelayMs)) {
-      invalidArgument(`backoff.maxDelayMs (${String(o.maxDelayMs)}) must be ≥ initialDelayMs (${String(o.initialDelayMs)})`);
+    this.initialDelayMs = options.initialDelayMs ?? DEFAULT_BACKOFF.initialDelayMs;
+    this.factor = options.factor ?? DEFAULT_BACKOFF.factor;
+    this.maxDelayMs = options.maxDelayMs ?? Math.max(DEFAULT_BACKOFF.maxDelayMs, this.initialDelayMs);
+    this.maxAttempts = options.maxAttempts ?? DEFAULT_BACKOFF.maxAttempts;
+    this.minUptimeMs = options.minUptimeMs ?? DEFAULT_BACKOFF.minUptimeMs;
+    this.jitter = options.jitter ?? DEFAULT_BACKOFF.jitter;
+    this.random = options.random ?? Math.random;
+    if (!(this.initialDelayMs >= 0)) invalidArgument(`backoff.initialDelayMs must be a number ≥ 0, got ${String(this.initialDelayMs)}`);
+    if (!(this.factor >= 1)) invalidArgument(`backoff.factor must be ≥ 1, got ${String(this.factor)}`);
+    if (!(this.maxDelayMs >= this.initialDelayMs)) {
+      invalidArgument(`backoff.maxDelayMs (${String(this.maxDelayMs)}) must be ≥ initialDelayMs (${String(this.initialDelayMs)})`);
     }
-    if (!(o.maxAttempts >= 0)) invalidArgument(`backoff.maxAttempts must be ≥ 0 (Infinity for unlimited), got ${String(o.maxAttempts)}`);
-    if (!(o.minUptimeMs >= 0)) invalidArgument(`backoff.minUptimeMs must be ≥ 0, got ${String(o.minUptimeMs)}`);
+    if (!(this.maxAttempts >= 0)) invalidArgument(`backoff.maxAttempts must be ≥ 0 (Infinity for unlimited), got ${String(this.maxAttempts)}`);
+    if (!(this.minUptimeMs >= 0)) invalidArgument(`backoff.minUptimeMs must be ≥ 0, got ${String(this.minUptimeMs)}`);
+    if (this.jitter !== 'full' && this.jitter !== 'none') invalidArgument(`backoff.jitter must be 'full' or 'none', got ${String(this.jitter)}`);
   }
 
   /** Failed attempts since the last healthy connection. */
@@ -78,11 +92,10 @@ export class Backoff {
 
   /** The delay before the next attempt, or `null` when the policy gives up. */
   next(): number | null {
-    if (this.attempt >= this.opts.maxAttempts) return null;
-    const { initialDelayMs, factor, maxDelayMs, jitter, random } = this.opts;
-    const ceiling = Math.min(maxDelayMs, initialDelayMs * Math.pow(factor, this.attempt));
+    if (this.attempt >= this.maxAttempts) return null;
+    const ceiling = Math.min(this.maxDelayMs, this.initialDelayMs * Math.pow(this.factor, this.attempt));
     this.attempt++;
-    return jitter === 'none' ? ceiling : Math.floor(random() * ceiling);
+    return this.jitter === 'none' ? ceiling : Math.floor(this.random() * ceiling);
   }
 
   /** Call when a connection is established. */
@@ -92,19 +105,13 @@ export class Backoff {
 
   /** Call when a connection ends; resets the counter if it stayed up long enough. */
   disconnected(now: number = Date.now()): void {
-    if (this.connectedAt !== null && now - this.connectedAt >= this.opts.minUptimeMs) this.attempt = 0;
-    this.connectedAt = null;
+    if (this.connectedAt >= 0 && now - this.connectedAt >= this.minUptimeMs) this.attempt = 0;
+    this.connectedAt = -1;
   }
 
   /** Forget all history (used when the caller calls connect() again after close()). */
   reset(): void {
     this.attempt = 0;
-    this.connectedAt = null;
+    this.connectedAt = -1;
   }
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  const out: Partial<T> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
-  return out;
 }

@@ -6,7 +6,7 @@
  */
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { StateMachine, TransitionCodes, type StateTransition, type TransitionCode } from './state.js';
-import { TimerSet, type TimerHandle } from './timers.js';
+import type { TimerHandle } from './timers.js';
 
 export interface ReconnectOptions {
   /** Backoff policy; defaults: 1 s initial, ×2, 30 s cap, unlimited, reset after 5 s up. */
@@ -41,7 +41,7 @@ export interface ReconnectorHooks {
 export class Reconnector {
   readonly machine: StateMachine;
   private readonly backoff: Backoff;
-  private readonly timers = new TimerSet();
+  /** The one pending retry, if any (a single handle, not a set: this object exists once per agent). */
   private retryTimer: TimerHandle | null = null;
 
   constructor(
@@ -90,8 +90,8 @@ export class Reconnector {
     }
     this.machine.transition('reconnecting', f.code, f.reason);
     this.hooks.onRetryScheduled?.(delay, this.backoff.attempts);
-    this.timers.clear(this.retryTimer);
-    this.retryTimer = this.timers.set(() => {
+    this.cancelRetry();
+    this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       if (this.machine.state === 'reconnecting') this.hooks.attempt();
     }, delay);
@@ -99,8 +99,12 @@ export class Reconnector {
 
   /** → closed; cancels any pending retry. */
   stop(reason = 'close() called'): void {
-    this.timers.clearAll();
-    this.retryTimer = null;
+    this.cancelRetry();
     if (this.machine.state !== 'closed') this.machine.transition('closed', TransitionCodes.CLOSE_CALLED, reason);
+  }
+
+  private cancelRetry(): void {
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
   }
 }

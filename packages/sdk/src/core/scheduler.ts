@@ -11,20 +11,23 @@ export interface Scheduler {
   every(intervalMs: number, fn: () => void, firstDelayMs?: number): () => void;
 }
 
-/** The default: one self-rescheduling timeout per task, cleared on cancel. */
+/**
+ * The default: one setInterval per task (after an optional different first
+ * delay). The simplest thing with the smallest footprint per agent.
+ */
 export const timerScheduler: Scheduler = {
   every(intervalMs, fn, firstDelayMs = intervalMs) {
-    let cancelled = false;
-    let handle: ReturnType<typeof setTimeout>;
-    const tick = () => {
-      if (cancelled) return;
-      handle = setTimeout(tick, intervalMs);
+    if (firstDelayMs === intervalMs) {
+      const h = setInterval(fn, intervalMs);
+      return () => clearInterval(h);
+    }
+    let h: ReturnType<typeof setInterval> | ReturnType<typeof setTimeout> = setTimeout(() => {
+      h = setInterval(fn, intervalMs);
       fn();
-    };
-    handle = setTimeout(tick, firstDelayMs);
+    }, firstDelayMs);
     return () => {
-      cancelled = true;
-      clearTimeout(handle);
+      clearTimeout(h as ReturnType<typeof setTimeout>);
+      clearInterval(h as ReturnType<typeof setInterval>);
     };
   },
 };

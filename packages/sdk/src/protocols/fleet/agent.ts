@@ -72,12 +72,14 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
   private readonly opts: FleetAgentOptions;
   private readonly socket: Socket;
   private readonly reconnector: Reconnector;
-  private readonly outbox: AckOutbox;
+  /** Created on the first lifecycle event: an idle agent needs none (memory per agent matters at 10,000 agents). */
+  private outbox: AckOutbox | null = null;
   private readonly scheduler: Scheduler;
   private readonly heartbeatIntervalMs: number;
   private readonly ackTimeoutMs: number;
   private readonly running = new Map<string, Running>();
-  private readonly starting = new Set<string>();
+  /** Rentals whose start handler is running. Created on first use: most agents idle most of the time. */
+  private starting: Set<string> | null = null;
   private draining = false;
   private cancelBeat: (() => void) | null = null;
   private ackedOnThisConnection = false;
@@ -102,22 +104,10 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
       transports: options.transports ?? ['websocket'],
       timeout: options.connectTimeoutMs ?? 20_000,
       extraHeaders: { Authorization: `Bearer ${apiKey}` },
-      // A function, so every (re)connect re-authenticates with the current key.
-      auth: (cb: (data: object) => void) => cb({ token: apiKey, nodeId }),
+      // socket.io-client sends `auth` in the CONNECT packet of every (re)connect: re-authentication.
+      auth: { token: apiKey, nodeId },
       ...options.socketOptions,
     });
-
-    this.outbox = new AckOutbox(
-      (event, payload, timeoutMs) => this.socket.timeout(timeoutMs).emitWithAck(event, payload),
-      { ackTimeoutMs: this.ackTimeoutMs, maxPending: options.maxPendingEvents },
-      {
-        onAckTimeout: (e) =>
-          this.fail(ErrorCodes.FW_ACK_TIMEOUT, `no ack for ${e.event} after ${this.ackTimeoutMs} ms; resending (attempt ${e.attempts + 1})`, {
-            event: e.event,
-            attempts: e.attempts,
-          }),
-      },
-    );
 
     this.reconnector = new Reconnector(options, {
       attempt: () => this.socket.connect(),
@@ -140,7 +130,7 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
   close(): void {
     this.stopBeating();
     this.reconnector.stop();
-    this.outbox.close();
+    this.outbox?.close();
     this.socket.disconnect();
   }
 
@@ -150,7 +140,7 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
 
   /** `maintenance` once drained, `busy` while a rental runs or starts, else `online`. */
   get status(): NodeStatus {
-    const active = this.running.size + this.starting.size;
+    const active = this.running.size + (this.starting?.size ?? 0);
     if (this.draining && active === 0) return 'maintenance';
     return active > 0 ? 'busy' : 'online';
   }
@@ -172,7 +162,7 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
 
   /** Lifecycle events not yet acknowledged, oldest first. */
   get pendingEvents(): readonly { event: string; payload: unknown }[] {
-    return this.outbox.pending;
+    return this.outbox?.pending ?? [];
   }
 
   /**
@@ -197,6 +187,23 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
     return this.beat();
   }
 
+  private box(): AckOutbox {
+    if (this.outbox) return this.outbox;
+    const box = new AckOutbox(
+      (event, payload, timeoutMs) => this.socket.timeout(timeoutMs).emitWithAck(event, payload),
+      { ackTimeoutMs: this.ackTimeoutMs, maxPending: this.opts.maxPendingEvents },
+      {
+        onAckTimeout: (e) =>
+          this.fail(ErrorCodes.FW_ACK_TIMEOUT, `no ack for ${e.event} after ${this.ackTimeoutMs} ms; resending (attempt ${e.attempts + 1})`, {
+            event: e.event,
+            attempts: e.attempts,
+          }),
+      },
+    );
+    if (this.socket.connected) box.setOnline();
+    return (this.outbox = box);
+  }
+
   // ── socket wiring ────────────────────────────────────────────────────────
 
   private wireSocket(): void {
@@ -212,11 +219,11 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
       }
     });
     s.on('disconnect', (reason: string) => this.onDisconnect(reason));
-    s.on('start_instance', (p: unknown, ack?: unknown) => this.onCommand('start_instance', p, ack));
-    s.on('stop_instance', (p: unknown, ack?: unknown) => this.onCommand('stop_instance', p, ack));
-    s.on('drain_node', (p: unknown, ack?: unknown) => this.onCommand('drain_node', p, ack));
-    s.onAny((event: string) => {
-      if (!KNOWN_INBOUND.has(event)) this.fail(ErrorCodes.FW_PROTOCOL_UNKNOWN, `unknown event from control plane: ${event}`, { event });
+    // One catch-all listener dispatches every command: each socket.on() costs a
+    // listener array and a closure per agent, which adds up over 10,000 agents.
+    s.onAny((event: string, payload: unknown, ack?: unknown) => {
+      if (KNOWN_INBOUND.has(event)) this.onCommand(event as 'start_instance', payload, ack);
+      else this.fail(ErrorCodes.FW_PROTOCOL_UNKNOWN, `unknown event from control plane: ${event}`, { event });
     });
   }
 
@@ -229,8 +236,8 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
     this.cancelBeat = this.scheduler.every(this.heartbeatIntervalMs, () => void this.beat());
     // Re-report running containers whose start is not already waiting in the outbox.
     const pendingStarts = new Set<string>();
-    for (const e of this.outbox.pending) if (e.event === 'instance_started') pendingStarts.add((e.payload as InstanceStarted).rentalId);
-    this.outbox.setOnline();
+    for (const e of this.pendingEvents) if (e.event === 'instance_started') pendingStarts.add((e.payload as InstanceStarted).rentalId);
+    this.outbox?.setOnline();
     for (const [rentalId, r] of this.running) {
       if (!pendingStarts.has(rentalId)) this.lifecycle('instance_started', { rentalId, containerId: r.containerId, connectionInfo: r.connectionInfo });
     }
@@ -238,7 +245,7 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
 
   private onDisconnect(reason: string): void {
     this.stopBeating();
-    this.outbox.setOffline();
+    this.outbox?.setOffline();
     // Anything socket.io buffered for this connection would be sent again on top of our resend.
     (this.socket as unknown as { sendBuffer: unknown[] }).sendBuffer = [];
     if (reason === 'io client disconnect') return; // close() was called
@@ -348,12 +355,12 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
       this.lifecycle('instance_started', { rentalId, containerId: existing.containerId, connectionInfo: existing.connectionInfo });
       return;
     }
-    if (this.starting.has(rentalId)) return;
+    if (this.starting?.has(rentalId)) return;
     if (!this.opts.onStartInstance) {
       this.lifecycle('instance_stopped', { rentalId, containerId: '', reason: 'error', errorMessage: 'agent has no start_instance handler' });
       return;
     }
-    this.starting.add(rentalId);
+    (this.starting ??= new Set()).add(rentalId);
     try {
       const result = await this.opts.onStartInstance(cmd);
       const started = { rentalId, containerId: result?.containerId, connectionInfo: result?.connectionInfo };
@@ -367,7 +374,7 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
       const containerId = (err as StartError)?.containerId ?? '';
       this.lifecycle('instance_stopped', { rentalId, containerId, reason: 'error', errorMessage: messageOf(err) });
     } finally {
-      this.starting.delete(rentalId);
+      this.starting?.delete(rentalId);
       this.checkDrained();
     }
   }
@@ -404,7 +411,7 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
   private lifecycle(event: 'instance_started' | 'instance_stopped', payload: InstanceStarted | InstanceStopped): void {
     if (event === 'instance_started') this.emit('instance_started', payload as InstanceStarted);
     else this.emit('instance_stopped', payload as InstanceStopped);
-    this.outbox.push(event, payload).then(
+    this.box().push(event, payload).then(
       (ack) => {
         if (V.ack.check(ack) && ack.success) this.emit('delivered', event, payload);
         else this.fail(ErrorCodes.FW_ACK_REJECTED, `${event} ack was not {success:true}`, { event, ack });
