@@ -12,6 +12,7 @@ import { HttpError, hasBearer, readJson, sendError, sendJson, type Route } from 
 import { fleetRoutes } from './fleet-routes.js';
 import { faultRoutes } from './fault-routes.js';
 import { statusPageRoutes } from './status-page.js';
+import { dialectRoutes } from './dialect-routes.js';
 
 export interface AdminOptions {
   port: number;
@@ -40,7 +41,7 @@ export async function startAdmin(backend: MockBackend, opts: AdminOptions): Prom
     },
     { method: 'GET', pattern: /^\/healthz$/, handler: () => ({ ok: true }) },
   ];
-  const apiRoutes: Route[] = [...fleetRoutes(backend), ...faultRoutes(backend)];
+  const apiRoutes: Route[] = [...fleetRoutes(backend), ...dialectRoutes(backend), ...faultRoutes(backend)];
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://admin');
