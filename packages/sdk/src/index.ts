@@ -4,7 +4,7 @@
  */
 
 // ── core ───────────────────────────────────────────────────────────────────
-export { ErrorCodes, FleetwireError, type ErrorCode } from './core/errors.js';
+export { ErrorCodes, FleetwireError, invalidArgument, messageOf, type ErrorCode } from './core/errors.js';
 export { Backoff, DEFAULT_BACKOFF, CONTROL_PLANE_DOCUMENTED_BACKOFF, type BackoffOptions } from './core/backoff.js';
 export { TransitionCodes, type ConnectionState, type StateTransition, type TransitionCode } from './core/state.js';
 export { Reconnector, type ReconnectOptions, type Failure } from './core/reconnector.js';
@@ -12,6 +12,7 @@ export { AckOutbox, type OutboxOptions, type OutboxEntry } from './core/outbox.j
 export { SendQueue } from './core/send-queue.js';
 export { TypedEmitter } from './core/emitter.js';
 export { timerScheduler, type Scheduler } from './core/scheduler.js';
+export { createSharedScheduler, type SharedScheduler, type SharedSchedulerOptions } from './core/shared-scheduler.js';
 export { compile, Type, type Static, type TSchema, type Validator } from './core/schema.js';
 export {
   WsTransport,

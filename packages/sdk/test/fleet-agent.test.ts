@@ -240,6 +240,20 @@ describe('FleetAgent against the mock backend', () => {
     expect(a.pendingEvents).toHaveLength(0);
   });
 
+  it('dropConnection() behaves like a network failure: the agent reconnects by itself', async () => {
+    const b = await backend();
+    const a = agent(b);
+    a.on('error', () => {});
+    a.connect();
+    await once(a, 'heartbeat_ack');
+    const path: string[] = [];
+    a.on('state', (t) => path.push(`${t.to}:${t.code}`));
+    a.dropConnection();
+    await once(a, 'connected');
+    expect(path).toEqual(['reconnecting:CONNECTION_LOST', 'connected:CONNECTED']);
+    await until(() => b.state.fleet.nodes.get('node-1')!.connections === 2, 'second connection seen by the backend');
+  });
+
   it('close() stops everything and rejects nothing silently', async () => {
     const b = await backend();
     const a = agent(b, { heartbeatIntervalMs: 20 });

@@ -182,6 +182,15 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
     this.checkDrained();
   }
 
+  /**
+   * Drops the current connection the way a network failure would (the agent
+   * sees a transport close and reconnects by its policy). For chaos testing;
+   * a no-op when not connected.
+   */
+  dropConnection(): void {
+    if (this.socket.connected) this.socket.io.engine?.close();
+  }
+
   /** Sends one heartbeat now (also done automatically on connect and every interval). */
   heartbeatNow(): Promise<void> {
     return this.beat();
