@@ -25,6 +25,8 @@ import { DEV_JWT_SECRET, mintDevToken, type MintOptions } from './monitor/jwt.js
 import { MonitorState } from './state/monitor.js';
 import { startVStatsServer, type VStatsServerHandle } from './vstats/server.js';
 import { VStatsState } from './state/vstats.js';
+import { LightdServer } from './lightd/server.js';
+import { LightdState } from './state/lightd.js';
 
 export { DEFAULT_PORTS } from './ports.js';
 
@@ -54,6 +56,7 @@ export interface BackendState {
   monitor: MonitorState;
   vstats: VStatsState;
   jobs: JobsState;
+  lightd: LightdState;
 }
 
 /** The dialect servers other than fleet; null when turned off. */
@@ -61,6 +64,7 @@ export interface DialectServers {
   controlPlane: ControlPlaneHandle | null;
   monitor: MonitorServer | null;
   vstats: VStatsServerHandle | null;
+  lightd: LightdServer | null;
 }
 
 export interface MockBackend {
@@ -109,7 +113,7 @@ export async function startMockBackend(options: MockBackendOptions = {}): Promis
       if (p !== false) own[d] = await bind(p);
     }
 
-    const state: BackendState = { fleet: new FleetState(), monitor: new MonitorState(), vstats: new VStatsState(), jobs: new JobsState() };
+    const state: BackendState = { fleet: new FleetState(), monitor: new MonitorState(), vstats: new VStatsState(), jobs: new JobsState(), lightd: new LightdState() };
     closers.push(() => state.jobs.close());
     const tracker = new ConnectionTracker();
     let fleet: FleetServer | null = null;
@@ -119,6 +123,7 @@ export async function startMockBackend(options: MockBackendOptions = {}): Promis
       fleetState: state.fleet,
       fleet: () => fleet,
       dialects: () => ({
+        lightd: { authFailures: servers.lightd?.counters.refused ?? 0, protocolErrors: servers.lightd?.counters.invalidMessages ?? 0, open: null },
         controlPlane: { authFailures: servers.controlPlane?.counters.authFailures ?? 0, protocolErrors: 0, open: null },
         monitor: { authFailures: servers.monitor?.counters.authFailures ?? 0, protocolErrors: servers.monitor?.counters.protocolErrors ?? 0, open: null },
         vstats: {
@@ -149,7 +154,7 @@ export async function startMockBackend(options: MockBackendOptions = {}): Promis
     });
     metrics.watchFleet(fleet.nsp);
 
-    const servers: DialectServers = { controlPlane: null, monitor: null, vstats: null };
+    const servers: DialectServers = { controlPlane: null, monitor: null, vstats: null, lightd: null };
     const wsPing = options.wsPingIntervalMs;
     if (cpHost) {
       servers.controlPlane = attachControlPlane(cpHost, {
@@ -165,6 +170,10 @@ export async function startMockBackend(options: MockBackendOptions = {}): Promis
     if (own.monitor) {
       servers.monitor = new MonitorServer(own.monitor, { keys, state: state.monitor, jwtSecret, logger });
       closers.push(() => servers.monitor!.close());
+    }
+    if (own.lightd) {
+      servers.lightd = new LightdServer(own.lightd, { state: state.lightd, logger });
+      closers.push(() => servers.lightd!.close());
     }
     // vstats binds its own port (startVStatsServer has no shared-host variant yet),
     // so its sockets are below the tracker's reach: see the README's fault table.

@@ -146,6 +146,28 @@ describe('admin API', () => {
     expect((await api(b, 'POST', '/api/monitor/tokens', {})).status).toBe(400);
   });
 
+  it('lightd: single-use, expiring console tokens (second use → 401), containers listed', async () => {
+    const b = await backend();
+    expect((await api(b, 'POST', '/api/lightd/containers', { internalId: 'srv-1' })).status).toBe(200);
+    const t = await api(b, 'POST', '/api/lightd/tokens', { internalId: 'srv-1', ttlSeconds: 60 });
+    expect(t.json).toMatchObject({ internalId: 'srv-1', singleUse: true, token: expect.stringMatching(/^lightd_/) });
+    expect(Date.parse(t.json.expiresAt) - Date.now()).toBeGreaterThan(50_000);
+    const open = (token: string) =>
+      new Promise<number>((resolve) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${b.endpoints.lightd!.port}/ws/srv-1?token=${token}`);
+        cleanups.push(() => ws.terminate());
+        ws.on('open', () => resolve(101));
+        ws.on('unexpected-response', (_q, r) => resolve(r.statusCode ?? 0));
+        ws.on('error', () => {});
+      });
+    expect(await open(t.json.token)).toBe(101);
+    expect(await open(t.json.token)).toBe(401); // consumed by its first connection
+    const lc = (await api(b, 'GET', '/api/lightd/containers')).json.containers;
+    expect(lc).toEqual([{ internalId: 'srv-1', clients: 1 }]);
+    expect((await api(b, 'GET', '/api/containers')).json.containers).toContainEqual(expect.objectContaining({ dialect: 'lightd', containerId: 'srv-1' }));
+    expect((await api(b, 'POST', '/api/lightd/tokens', { singleUse: 'yes' })).status).toBe(400);
+  });
+
   it('jobs: creates a job whose job:* events reach control-plane clients; lists and cancels', async () => {
     const b = await backend();
     const ws = new WebSocket(b.endpoints.controlPlane!.url);

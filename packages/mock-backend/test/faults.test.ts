@@ -96,7 +96,7 @@ describe('fault injection', () => {
     await until(() => a.state === 'connected', 'connected');
     expect((await api(b, 'POST', '/api/faults/malformed', { kind: 'invalid-json', dialect: 'controlPlane' })).json.sent).toBe(1);
     const bad = await until(() => frames.find((f) => f.includes('fleetwireFault')), 'the malformed frame');
-    expect(() => JSON.parse(bad)).toThrow();
+    expect(() => JSON.parse(bad!)).toThrow();
     expect((await api(b, 'POST', '/api/faults/malformed', { kind: 'invalid-schema', dialect: 'fleet' })).json.sent).toBe(1);
     await until(() => errors.length > 0, 'agent reports it');
     expect(errors[0]!.code).toBe(ErrorCodes.FW_PROTOCOL_INVALID);

@@ -38,6 +38,7 @@ export function dialectRoutes(b: MockBackend): Route[] {
         ...[...b.state.fleet.nodes.values()].flatMap((n) =>
           [...n.rentals.values()].map((r) => ({ dialect: 'fleet', host: n.nodeId, containerId: r.containerId, rentalId: r.rentalId, status: r.state })),
         ),
+        ...[...b.state.lightd.containers.keys()].map((id) => ({ dialect: 'lightd', host: null, containerId: id, status: b.state.lightd.containers.get(id)!.state })),
         ...[...b.state.monitor.servers.values()].flatMap((s) =>
           [...s.containers].map(([containerId, status]) => ({ dialect: 'monitor', host: s.serverId, containerId, status })),
         ),
@@ -60,6 +61,24 @@ export function dialectRoutes(b: MockBackend): Route[] {
       const expiresInSeconds = optionalNumber(bd, 'expiresInSeconds', 0.001, 366 * 86_400) ?? 3600;
       const token = await b.mintMonitorToken(sub, { expiresInSeconds });
       return { token, sub, expiresAt: new Date(Date.now() + expiresInSeconds * 1000).toISOString() };
+    }),
+    route('GET', '/api/lightd/containers', () => ({
+      containers: [...b.state.lightd.containers.keys()].map((id) => ({ internalId: id, clients: b.servers.lightd?.clientCount(id) ?? 0 })),
+    })),
+    route('POST', '/api/lightd/containers', async ({ body }) => {
+      const id = needString(await body(), 'internalId');
+      b.state.lightd.createContainer(id);
+      return { internalId: id };
+    }),
+    route('POST', '/api/lightd/tokens', async ({ body }) => {
+      if (!b.servers.lightd) throw new HttpError(503, ErrorCodes.FW_NOT_CONNECTED, 'the lightd dialect is turned off');
+      const bd = await body();
+      const ttlSeconds = optionalNumber(bd, 'ttlSeconds', 0.001, 366 * 86_400);
+      if (bd.singleUse !== undefined && typeof bd.singleUse !== 'boolean') throw new HttpError(400, ErrorCodes.FW_INVALID_ARGUMENT, 'body.singleUse must be a boolean');
+      const internalId = bd.internalId === undefined ? undefined : needString(bd, 'internalId');
+      // Single-use and expiring by default: what a console link handed to a browser should be.
+      const rec = b.state.lightd.createToken({ internalId, singleUse: (bd.singleUse as boolean | undefined) ?? true, ttlMs: (ttlSeconds ?? 300) * 1000 });
+      return { token: rec.token, internalId: rec.internalId ?? null, singleUse: rec.singleUse, expiresAt: rec.expiresAt === null ? null : new Date(rec.expiresAt).toISOString() };
     }),
     route('GET', '/api/jobs', () => ({ jobs: [...b.state.jobs.jobs.values()] })),
     route('POST', '/api/jobs', async ({ body }) => {
