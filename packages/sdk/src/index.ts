@@ -30,3 +30,21 @@ export { namespaceUrl, type IoFactory, type IoOptions } from './transports/socke
 export * as fleet from './protocols/fleet/schema.js';
 export { FleetAgent, type FleetAgentOptions } from './protocols/fleet/agent.js';
 export type { FleetAgentEvents, StartResult, StopResult, StartError } from './protocols/fleet/events.js';
+
+// ── vstats (plain WebSocket, /ws/agent and /ws) ────────────────────────────
+export * as vstats from './protocols/vstats/schema.js';
+export { VStatsAgent, type VStatsAgentOptions, type SystemMetricsInput } from './protocols/vstats/agent.js';
+export { VStatsDashboard, type VStatsDashboardOptions } from './protocols/vstats/dashboard.js';
+export type { VStatsAgentEvents, VStatsDashboardEvents, VStatsConnectionEvents, VStatsServer } from './protocols/vstats/events.js';
+
+// ── control-plane (plain WebSocket, /ws, push-only) ────────────────────────
+export * as controlPlane from './protocols/control-plane/schema.js';
+export { ControlPlaneEvents, type ControlPlaneEventsOptions } from './protocols/control-plane/client.js';
+export {
+  matchesPattern,
+  patternsFor,
+  isPattern,
+  type ControlPlaneClientEvents,
+  type ControlPlaneConnectionEvents,
+  type ControlPlanePattern,
+} from './protocols/control-plane/events.js';

@@ -52,6 +52,8 @@ export const CONTROL_PLANE_DOCUMENTED_BACKOFF: BackoffOptions = {
   maxDelayMs: 30_000,
   maxAttempts: 10,
   jitter: 'none',
+  // The documented client resets its counter as soon as a connection opens.
+  minUptimeMs: 0,
 };
 
 export class Backoff {
