@@ -54,10 +54,10 @@ describe('/metrics', () => {
     await until(() => b.fleet.counters.authFailures === 1, 'auth failure');
     b.fleet.sendRaw('m-1', 'drain_node', { bogus: true }); // the agent nacks it: out counted
     // The refused agent's transport closes a moment after its auth error.
-    const during = await until(async () => {
+    const during = (await until(async () => {
       const t = await scrape();
       return sample(t, 'fleetwire_mock_open_connections', { dialect: 'fleet' }) === 1 && t;
-    }, 'one open fleet connection');
+    }, 'one open fleet connection')) as string;
     expect(sample(during, 'fleetwire_mock_messages_total', { dialect: 'fleet', direction: 'in', type: 'heartbeat' })).toBe(5);
     expect(sample(during, 'fleetwire_mock_messages_total', { dialect: 'fleet', direction: 'out', type: 'ack:heartbeat' })).toBe(5);
     expect(sample(during, 'fleetwire_mock_messages_total', { dialect: 'fleet', direction: 'out', type: 'drain_node' })).toBe(1);

@@ -1,15 +1,87 @@
-/** The live status page at / and its browser bundle at /app.js (filled in step 5). */
+/**
+ * The live status page at / on the admin port, its bundle at /app.js and its
+ * snapshot at /status.json (all public, read-only). The bundle is built with
+ * esbuild from status-app.ts on first request and cached for the process: the
+ * page always runs the SDK source it ships with, with no build step.
+ */
+import { fileURLToPath } from 'node:url';
 import type { MockBackend } from '../backend.js';
 import type { Route } from './http.js';
 
-export function statusPageRoutes(_b: MockBackend): Route[] {
+const HTML = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>fleetwire mock backend</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+ body{font:14px/1.4 system-ui,sans-serif;margin:2rem;color:#222}
+ .tiles{display:flex;gap:1rem;margin:1rem 0}.tiles div{border:1px solid #ddd;border-radius:6px;padding:.6rem 1rem;min-width:7rem}
+ .tiles b{display:block;font-size:1.6rem} table{border-collapse:collapse} td,th{padding:.2rem .8rem;border-bottom:1px solid #eee;text-align:left}
+ .online{color:#187a2f}.offline{color:#a11}.maintenance{color:#a60} #events{font-family:ui-monospace,monospace;font-size:12px}
+</style></head><body>
+<h1>fleetwire mock backend <small id="live">connecting…</small></h1>
+<div class="tiles">
+ <div>online<b id="online">–</b></div><div>offline<b id="offline">–</b></div><div>maintenance<b id="maintenance">–</b></div>
+ <div>heartbeats/s<b id="hbps">–</b></div><div>running rentals<b id="rentals">–</b></div>
+</div>
+<h2>Nodes</h2><table><thead><tr><th>node</th><th>state</th><th>reported</th></tr></thead><tbody id="nodes"></tbody></table>
+<h2>Recent events</h2><ul id="events"></ul>
+<script type="module" src="/app.js"></script>
+</body></html>`;
+
+let bundle: Promise<string> | null = null;
+
+/** Bundles status-app.ts for browsers (once per process). */
+export function buildStatusApp(): Promise<string> {
+  bundle ??= (async () => {
+    const { build } = await import('esbuild');
+    const out = await build({
+      entryPoints: [fileURLToPath(new URL('./status-app.ts', import.meta.url))],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2022',
+      minify: true,
+      conditions: ['source'],
+      logLevel: 'silent',
+    });
+    return out.outputFiles[0]!.text;
+  })();
+  bundle.catch(() => (bundle = null)); // a failed build is retried on the next request
+  return bundle;
+}
+
+export function statusPageRoutes(b: MockBackend): Route[] {
   return [
     {
       method: 'GET',
       pattern: /^\/$/,
       handler: ({ res }) => {
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        res.end('<!doctype html><title>fleetwire mock</title><p>fleetwire mock backend</p>');
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+        res.end(HTML);
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/app\.js$/,
+      handler: async ({ res }) => {
+        const js = await buildStatusApp();
+        res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
+        res.end(js);
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/status\.json$/,
+      handler: () => {
+        let heartbeats = 0;
+        const nodes = [];
+        const rentals = [];
+        for (const n of b.state.fleet.nodes.values()) {
+          heartbeats += n.heartbeats;
+          nodes.push({ nodeId: n.nodeId, connection: n.connection, agentStatus: n.agentStatus });
+          for (const r of n.rentals.values()) rentals.push({ rentalId: r.rentalId, nodeId: n.nodeId, state: r.state });
+        }
+        return { controlPlaneUrl: b.endpoints.controlPlane?.url ?? null, heartbeats, at: Date.now(), summary: b.state.fleet.summary(), nodes, rentals };
       },
     },
   ];
