@@ -48,3 +48,9 @@ export {
   type ControlPlaneConnectionEvents,
   type ControlPlanePattern,
 } from './protocols/control-plane/events.js';
+
+// ── monitor (plain WebSocket, JSON {type}) ─────────────────────────────────
+export * from './protocols/monitor/index.js';
+
+// ── lightd (plain WebSocket, JSON {event}) ─────────────────────────────────
+export * from './protocols/lightd/index.js';

@@ -18,7 +18,7 @@ import { EventEmitter } from 'eventemitter3';
 import type { FleetState, InstanceFact, NodeRecord } from '../state/fleet.js';
 import type { JobRecord, JobsState } from '../state/jobs.js';
 import type { fleet } from '@fleetwire/sdk';
-import { controlPlane as cp } from '../vstats/sdk.js';
+import { controlPlane as cp } from '@fleetwire/sdk';
 
 type Name = cp.ControlPlaneEventName;
 type Msg = cp.ControlPlaneMessage;

@@ -13,7 +13,7 @@ import { silentLogger, type Logger } from '../logger.js';
 import type { FleetState } from '../state/fleet.js';
 import { JobsState } from '../state/jobs.js';
 import { parseRequestUrl, refuseUpgrade, startPingSweep } from '../vstats/upgrade.js';
-import { controlPlane as cp } from '../vstats/sdk.js';
+import { controlPlane as cp } from '@fleetwire/sdk';
 import { ControlPlaneBus } from './bus.js';
 
 export interface ControlPlaneOptions {

@@ -6,7 +6,7 @@ import { listen } from '../http-host.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { LightdState, type ContainerOptions, type SimContainer, type TokenOptions, type TokenRecord } from '../state/lightd.js';
 import { LightdServer } from './server.js';
-import type { lightd } from './sdk.js';
+import type { lightd } from '@fleetwire/sdk';
 
 export { LightdServer, type LightdServerOptions, type LightdCounters } from './server.js';
 export { LightdState, SimContainer, sameStats, type ContainerOptions, type TokenOptions, type TokenRecord, type TokenCheck, type ContainerEvents } from '../state/lightd.js';

@@ -11,7 +11,7 @@
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { lightd } from './sdk.js';
+import { lightd } from '@fleetwire/sdk';
 import { sameStats, type LightdState, type SimContainer, type TokenRecord } from '../state/lightd.js';
 import type { HttpHost } from '../http-host.js';
 import { silentLogger, type Logger } from '../logger.js';

@@ -6,7 +6,7 @@
  * Fan-out serialises each message once and sends the same string to every stream.
  */
 import type { WebSocket, RawData } from 'ws';
-import { monitor } from './sdk.js';
+import { monitor } from '@fleetwire/sdk';
 import { verifyToken } from './jwt.js';
 import type { Logger } from '../logger.js';
 

@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import { ErrorCodes, FleetwireError } from '@fleetwire/sdk';
-import { monitor } from './sdk.js';
+import { monitor } from '@fleetwire/sdk';
 import { FrontendHub, parse } from './frontends.js';
 import type { MonitorState } from '../state/monitor.js';
 import type { KeyStore } from '../keys.js';

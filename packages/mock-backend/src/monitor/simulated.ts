@@ -4,7 +4,7 @@
  * against an in-memory set of containers. It NEVER runs a real shell command —
  * a load test must not execute what a control plane sends it.
  */
-import type { monitor } from './sdk.js';
+import type { monitor } from '@fleetwire/sdk';
 
 export type SimContainerStatus = 'running' | 'exited' | 'paused';
 

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
-import type { lightd } from '../lightd/sdk.js';
+import type { lightd } from '@fleetwire/sdk';
 
 type State = lightd.ContainerState;
 type Stats = lightd.StatsFields;

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
-import type { monitor } from '../monitor/sdk.js';
+import type { monitor } from '@fleetwire/sdk';
 
 export interface MonitorServerRecord {
   serverId: string;

@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import { createHash } from 'node:crypto';
-import type { vstats } from '../vstats/sdk.js';
+import type { vstats } from '@fleetwire/sdk';
 
 export interface VStatsServerRecord {
   id: string;

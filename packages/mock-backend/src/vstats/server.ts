@@ -17,7 +17,7 @@ import { listen, type HttpHost } from '../http-host.js';
 import type { KeyStore } from '../keys.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { VStatsState, serverIdForToken, type VStatsServerRecord } from '../state/vstats.js';
-import { vstats } from './sdk.js';
+import { vstats } from '@fleetwire/sdk';
 import { parseRequestUrl, refuseUpgrade, startPingSweep } from './upgrade.js';
 
 export interface VStatsServerOptions {
