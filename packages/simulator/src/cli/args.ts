@@ -54,7 +54,18 @@ export interface RunOptions {
   out: string | null;
   thresholds: Threshold[];
   live: LiveMode;
+  /** Embedded backend only: new rentals (start_instance) per minute over the fleet. Default 60. */
+  rentalsPerMinute: number;
+  /** Embedded backend only: mean rental time before its stop_instance, ms. Default 30000. */
+  meanRentalMs: number;
+  /** Source addresses agents bind to, round-robin (`--source-addresses 127.0.0.2,127.0.0.3`). Empty: the OS picks. */
+  sourceAddresses: string[];
+  /** Where the embedded backend runs: auto (in process up to 9,000 agents), in-process, child. */
+  backend: BackendMode;
 }
+
+export const BACKEND_MODES = ['auto', 'in-process', 'child'] as const;
+export type BackendMode = (typeof BACKEND_MODES)[number];
 
 /** Everything `fleetwire-sim merge` needs. */
 export interface MergeOptions {
@@ -97,6 +108,15 @@ function runFlags(y: Argv, io: ArgsIo): Argv {
     .option('chaos-flap-period', s('how often a flapping agent drops', '10s'))
     .option('chaos-slow-ack', s('SHARE:DELAY, slow agents that answer late, e.g. 5%:2s'))
     .option('chaos-malformed', s('share of frames sent malformed (0.001 or 0.1%)', '0'))
+    .option('rentals-per-minute', s('embedded backend only: start_instance commands per minute over the fleet (0 = none)', '60'))
+    .option('rental-duration', s('embedded backend only: mean rental time before its stop_instance', '30s'))
+    .option('embedded-backend', {
+      choices: BACKEND_MODES,
+      default: 'auto',
+      requiresArg: true,
+      describe: 'where the embedded mock backend runs: auto = in this process up to 9,000 agents, a child process above (one process holds ~20,000 open files and an in-process backend needs 2 per agent)',
+    })
+    .option('source-addresses', s('comma-separated local addresses agents bind to, round-robin (e.g. 127.0.0.2,127.0.0.3): more than ~28,000 connections to one destination'))
     .option('workers', s('worker threads to spread agents over', '1'))
     .option('shard', s('run slice i of n of the fleet (0-based): 0/4 … 3/4', '0/1'))
     .option('out', s('write the JSON report here'))
@@ -108,8 +128,13 @@ function runFlags(y: Argv, io: ArgsIo): Argv {
     .example('$0 run --duration 2m --threshold "ack_p99<100ms"', 'CI: exit 1 when a threshold fails')
     .example('$0 run --agents 20000 --shard 0/2 --out a.json', 'half the fleet here (1/2 on another machine)')
     .example('$0 run --chaos-slow-ack 5%:2s --chaos-flap 1%', 'chaos: slow acks, flapping agents')
+    .example('$0 run --agents 10000 --workers 2 --source-addresses 127.0.0.2,127.0.0.3', '10,000 agents; the embedded backend moves to a child process above 9,000')
     .example('FLEETWIRE_SIM_AGENTS=500 $0 run --config sim.json', 'environment variables and a config file')
-    .epilogue(`Threshold metrics: ${knownMetrics()}.\nEvery flag can also be set as FLEETWIRE_SIM_<FLAG> (e.g. FLEETWIRE_SIM_HEARTBEAT_INTERVAL=2s).`);
+    .epilogue(`Threshold metrics: ${knownMetrics()}.\nEvery flag can also be set as FLEETWIRE_SIM_<FLAG> (e.g. FLEETWIRE_SIM_HEARTBEAT_INTERVAL=2s).\n` +
+        `Without --url the mock backend is started for you (on an ephemeral 127.0.0.1 port) and sent rentals (--rentals-per-minute). ` +
+        `Open files: one process holds ~20,000 sockets here (ulimit -n); an in-process backend holds the server end of every agent's socket too, ` +
+        `so above 9,000 agents the embedded backend runs in a child process (--embedded-backend). Worker threads share the process's file table: ` +
+        `for more than ~19,000 agents per machine run several processes with --shard.`);
 }
 
 function readConfig(path: string, io: ArgsIo): Record<string, unknown> {
@@ -277,7 +302,15 @@ function validateRun(a: Record<string, unknown>, io: ArgsIo): ParseResult {
     out: str(a['out']) ?? null,
     thresholds: thresholdsOf(a['threshold'], errors),
     live: str(a['live']) as LiveMode,
+    rentalsPerMinute: get('rentals-per-minute', nonNegative('rentals per minute'), 60),
+    meanRentalMs: get('rental-duration', v.duration, 30_000),
+    sourceAddresses: (str(a['source-addresses']) ?? '').split(',').map((x) => x.trim()).filter((x) => x.length > 0),
+    backend: (str(a['embedded-backend']) ?? 'auto') as BackendMode,
   };
+  if (options.url !== null && a['rentals-per-minute'] !== undefined && str(a['rentals-per-minute']) !== '60' && options.rentalsPerMinute > 0) {
+    errors.push('--rentals-per-minute: only with the embedded backend (against --url the control plane sends its own commands)');
+  }
+  for (const addr of options.sourceAddresses) if (!/^\d{1,3}(\.\d{1,3}){3}$|^[0-9a-f:]+$/i.test(addr)) errors.push(`--source-addresses: "${addr}" is not an IP address`);
   if (options.shard.count > agents) errors.push(`--shard ${options.shard.index}/${options.shard.count}: more shards than agents (${agents}); some shards would be empty`);
   if (errors.length > 0) return usage(errors.join('\n'), ['run']);
   return { ok: true, command: 'run', options };

@@ -1,0 +1,168 @@
+/**
+ * Runs a contiguous slice of the fleet plan in this thread: creates the agents
+ * at the ramp rate, one shared scheduler for every periodic task (heartbeats,
+ * flapping, random disconnects), and the chaos each agent was drawn for.
+ */
+import { createSharedScheduler, type SharedScheduler } from '@fleetwire/sdk';
+import type { ChaosOptions } from '../cli/args.js';
+import type { FleetPlan } from '../model/fleet-plan.js';
+import type { LifecycleOptions } from '../model/lifecycle.js';
+import { Rng } from '../model/rng.js';
+import { C, G, type Report } from '../report/report.js';
+import { chaosIo } from './chaos-socket.js';
+import { SimAgent, type EmittedEvent } from './sim-agent.js';
+
+export interface SliceOptions {
+  url: string;
+  plan: FleetPlan;
+  /** Agent indices [start, end) of the whole fleet. */
+  start: number;
+  end: number;
+  rampPerSec: number;
+  heartbeatIntervalMs: number;
+  chaos: ChaosOptions;
+  /** Source addresses to spread agents over (agent i binds address i mod n). Empty: the OS picks. */
+  sourceAddresses?: readonly string[];
+  seed: string;
+  report: Report;
+  lifecycle?: Partial<LifecycleOptions>;
+  onEvent?: (e: EmittedEvent) => void;
+  ackTimeoutMs?: number;
+}
+
+/** Draws k ~ Poisson(lambda) (Knuth for small lambda, normal approximation above 30). */
+function poisson(rng: Rng, lambda: number): number {
+  if (lambda <= 0) return 0;
+  if (lambda > 30) return Math.max(0, Math.round(rng.normal(lambda, Math.sqrt(lambda))));
+  const l = Math.exp(-lambda);
+  let k = 0;
+  let p = 1;
+  do {
+    k++;
+    p *= rng.float();
+  } while (p > l);
+  return k - 1;
+}
+
+const CHAOS_TICK_MS = 250;
+
+export class FleetSlice {
+  readonly agents: SimAgent[] = [];
+  readonly scheduler: SharedScheduler;
+  private connected = 0;
+  private rampTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly chaosRng: Rng;
+  private startedAt = 0;
+  private allConnectedResolve: (() => void) | null = null;
+  /** Resolves when every agent of the slice was connected at once (first time). */
+  readonly allConnected: Promise<void>;
+  /** ms from start until every agent was connected; null until then. */
+  rampMs: number | null = null;
+
+  constructor(private readonly o: SliceOptions) {
+    const rng = new Rng(o.seed).fork(`slice:${o.start}`);
+    this.chaosRng = rng.fork('disconnects');
+    const spread = rng.fork('spread');
+    this.scheduler = createSharedScheduler({ spread: true, random: () => spread.float() });
+    this.allConnected = new Promise((r) => (this.allConnectedResolve = r));
+    o.report.setGauge(G.target, o.end - o.start);
+    o.report.setGauge(G.connected, 0);
+  }
+
+  get target(): number {
+    return this.o.end - this.o.start;
+  }
+
+  get connectedCount(): number {
+    return this.connected;
+  }
+
+  /** Starts the ramp; agents connect at `rampPerSec`. */
+  start(): void {
+    this.startedAt = performance.now();
+    const total = this.target;
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - this.startedAt) / 1000) * this.o.rampPerSec) + 1);
+      while (this.agents.length < due) this.addAgent(this.o.start + this.agents.length);
+      if (this.agents.length >= total && this.rampTimer) {
+        clearInterval(this.rampTimer);
+        this.rampTimer = null;
+      }
+    };
+    tick();
+    if (this.agents.length < total) this.rampTimer = setInterval(tick, 10);
+    const c = this.o.chaos;
+    if (c.disconnectRate > 0) {
+      const lambda = (c.disconnectRate / 60_000) * CHAOS_TICK_MS;
+      this.scheduler.every(CHAOS_TICK_MS, () => {
+        const k = poisson(this.chaosRng, lambda * this.agents.length);
+        for (let i = 0; i < k; i++) this.drop(this.chaosRng.pick(this.agents));
+      });
+    }
+  }
+
+  private drop(a: SimAgent): void {
+    if (!a.connected) return;
+    this.o.report.count(C.chaosDisconnects);
+    a.agent.dropConnection();
+  }
+
+  private addAgent(index: number): void {
+    const o = this.o;
+    const identity = o.plan.agent(index);
+    const c = o.chaos;
+    // Each agent's chaos role comes from its own stream: the same agents are slow or flap in every run of a seed.
+    const crng = identity.rng.fork('chaos');
+    const flaps = crng.chance(c.flapShare);
+    const slow = c.slowAck !== null && crng.chance(c.slowAck.share);
+    const report = o.report;
+    const io = chaosIo({
+      ackDelayMs: slow && c.slowAck ? c.slowAck.delayMs : 0,
+      malformedShare: c.malformedShare,
+      rng: crng.fork('malformed'),
+      onSlowAck: () => report.count(C.chaosSlowAcks),
+      onMalformed: () => report.count(C.chaosMalformed),
+    });
+    const addrs = o.sourceAddresses ?? [];
+    const a = new SimAgent({
+      identity,
+      url: o.url,
+      heartbeatIntervalMs: o.heartbeatIntervalMs,
+      scheduler: this.scheduler,
+      report,
+      io,
+      ...(addrs.length > 0 ? { localAddress: addrs[index % addrs.length] } : {}),
+      ...(o.lifecycle ? { lifecycle: o.lifecycle } : {}),
+      ...(o.onEvent ? { onEvent: o.onEvent } : {}),
+      ...(o.ackTimeoutMs ? { ackTimeoutMs: o.ackTimeoutMs } : {}),
+      onConnectedChange: (d) => this.onConnectedChange(d),
+    });
+    this.agents.push(a);
+    if (flaps) this.scheduler.every(c.flapPeriodMs, () => this.drop(a));
+    a.connect();
+  }
+
+  private onConnectedChange(delta: number): void {
+    this.connected += delta;
+    this.o.report.setGauge(G.connected, this.connected);
+    if (this.rampMs === null && this.connected === this.target) {
+      this.rampMs = performance.now() - this.startedAt;
+      this.allConnectedResolve?.();
+    }
+  }
+
+  /** Freezes the gauges (connected as of now) and closes every agent. */
+  async stop(): Promise<void> {
+    if (this.rampTimer) clearInterval(this.rampTimer);
+    this.rampTimer = null;
+    const r = this.o.report;
+    r.setGauge(G.connected, this.connected);
+    if (this.rampMs !== null) r.setGauge('ramp_per_sec', Math.round((this.target * 1000) / Math.max(1, this.rampMs)));
+    this.scheduler.stop();
+    const connectedAtEnd = this.connected;
+    for (const a of this.agents) a.close();
+    r.setGauge(G.connected, connectedAtEnd);
+    // Let socket close frames go out before the caller tears down the backend.
+    await new Promise((res) => setTimeout(res, 50));
+  }
+}

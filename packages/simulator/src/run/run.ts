@@ -1,0 +1,168 @@
+/**
+ * `fleetwire-sim run`: the whole job. Starts (or finds) the control plane,
+ * runs this shard's agents (in this thread or over workers) with the live
+ * view, stops after --duration or on SIGINT/SIGTERM, then prints the summary,
+ * writes --out and evaluates the thresholds.
+ *
+ * Exit codes: 0 all thresholds passed, 1 a threshold failed (named on
+ * stderr), 2 bad input (said on stderr).
+ */
+import { writeFileSync } from 'node:fs';
+import type { RunOptions } from '../cli/args.js';
+import { FleetPlan, shardRange } from '../model/fleet-plan.js';
+import { type Report, type ReportMeta } from '../report/report.js';
+import { renderSummary } from '../report/render.js';
+import { evaluateThresholds, type ThresholdResult } from '../report/thresholds.js';
+import { formatMs } from '../report/units.js';
+import { startEmbedded, type EmbeddedBackend } from './embedded.js';
+import { startLiveView } from './live.js';
+import { localRunner, workerRunner, type Runner, type SliceSpec } from './runners.js';
+
+/** Where the run writes, and how it is stopped (replaceable in tests). */
+export interface RunIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream;
+  /** Resolves when the run must stop early (default: SIGINT or SIGTERM). */
+  interrupted?: Promise<unknown>;
+}
+
+export interface RunResult {
+  exitCode: 0 | 1 | 2;
+  report: Report | null;
+  thresholds: ThresholdResult[];
+}
+
+function signals(): { promise: Promise<string>; dispose: () => void } {
+  let dispose = () => undefined as void;
+  const promise = new Promise<string>((resolve) => {
+    const on = (s: string) => resolve(s);
+    process.once('SIGINT', on);
+    process.once('SIGTERM', on);
+    dispose = () => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+    };
+  });
+  return { promise, dispose };
+}
+
+export async function runSimulation(o: RunOptions, io: RunIo = { stdout: process.stdout, stderr: process.stderr }): Promise<RunResult> {
+  const say = (line: string) => io.stderr.write(`${line}\n`);
+  if (o.dialect !== 'fleet') {
+    say(`fleetwire-sim: --dialect ${o.dialect}: the runner drives fleet agents only so far (monitor and vstats have host models but no runner yet)`);
+    return { exitCode: 2, report: null, thresholds: [] };
+  }
+  let plan: FleetPlan;
+  try {
+    plan = new FleetPlan({ seed: o.seed, agents: o.agents, gpus: o.gpus, ...(o.keys ? { keys: o.keys } : {}) });
+  } catch (err) {
+    say(`fleetwire-sim: ${(err as Error).message}`);
+    return { exitCode: 2, report: null, thresholds: [] };
+  }
+  const { start, end } = shardRange(o.agents, o.shard);
+  const shardText = `${o.shard.index}/${o.shard.count}`;
+
+  let embedded: EmbeddedBackend | null = null;
+  let url = o.url;
+  if (url === null) {
+    const ids = [];
+    for (let i = start; i < end; i++) ids.push(plan.agent(i));
+    try {
+      embedded = await startEmbedded({
+        keys: ids.map((a) => a.key),
+        nodeIds: ids.map((a) => a.nodeId),
+        rentalsPerMinute: o.rentalsPerMinute,
+        meanRentalMs: o.meanRentalMs,
+        seed: o.seed,
+        where: o.backend,
+      });
+    } catch (err) {
+      say(`fleetwire-sim: could not start the embedded mock backend: ${(err as Error).message}`);
+      return { exitCode: 1, report: null, thresholds: [] };
+    }
+    url = embedded.url;
+    say(
+      `fleetwire-sim: no --url given: started the mock backend ${embedded.where === 'in-process' ? 'in this process' : `in a child process (pid ${embedded.pid}; above 9,000 agents, for the open-file limit)`} on ${url}; ` +
+        `${o.rentalsPerMinute} rentals/min`,
+    );
+  }
+  say(
+    `fleetwire-sim: ${end - start} of ${o.agents} fleet agents (shard ${shardText}) → ${url}, ramp ${o.rampPerSec}/s, heartbeat ${formatMs(o.heartbeatIntervalMs)}, ` +
+      `seed ${o.seed}${o.workers > 1 ? `, ${o.workers} workers` : ''}${o.durationMs ? `, for ${formatMs(o.durationMs)}` : ', until Ctrl-C'}`,
+  );
+
+  const meta: ReportMeta = { dialect: o.dialect, seed: o.seed, fleetAgents: o.agents, shards: [shardText], startedAt: new Date().toISOString(), endedAt: new Date().toISOString() };
+  const spec: SliceSpec = {
+    url,
+    plan: { seed: o.seed, agents: o.agents, gpus: o.gpus, ...(o.keys ? { keys: o.keys } : {}) },
+    start,
+    end,
+    rampPerSec: o.rampPerSec,
+    heartbeatIntervalMs: o.heartbeatIntervalMs,
+    chaos: o.chaos,
+    sourceAddresses: o.sourceAddresses,
+    seed: o.seed,
+    meta,
+  };
+  const t0 = performance.now();
+  const workers = Math.min(o.workers, Math.max(1, end - start));
+  const runner: Runner = workers > 1 ? workerRunner(spec, workers) : localRunner(spec);
+  const current = () => {
+    const r = runner.current();
+    r.meta.endedAt = new Date().toISOString();
+    return r;
+  };
+  const stopView = startLiveView(current, t0, { mode: o.live, out: io.stdout, ...(o.durationMs ? { durationMs: o.durationMs } : {}) });
+
+  const sig = io.interrupted ? null : signals();
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const why = await Promise.race([
+    new Promise<string>((resolve) => {
+      if (o.durationMs) timer = setTimeout(() => resolve('duration'), o.durationMs);
+    }),
+    (io.interrupted ?? sig!.promise).then((s) => String(s ?? 'interrupted')),
+  ]);
+  if (timer) clearTimeout(timer);
+  sig?.dispose();
+  stopView();
+  if (why !== 'duration') say(`\nfleetwire-sim: ${why}: closing agents…`);
+
+  const report = await runner.stop();
+  report.meta.endedAt = new Date().toISOString();
+  if (embedded) {
+    try {
+      const s = await embedded.stats();
+      // What the control plane saw, beside what the agents saw: protocol errors from malformed frames show up here.
+      report.count('backend.heartbeats', s.heartbeats);
+      report.count('backend.protocol_errors', s.protocolErrors);
+      report.count('backend.auth_failures', s.authFailures);
+      report.count('backend.lifecycle_receipts', s.lifecycleReceipts);
+      report.count('backend.lifecycle_facts', s.facts);
+      report.count('backend.rentals_started', s.rentals.startsSent);
+      report.count('backend.rentals_stopped', s.rentals.stopsSent);
+    } catch (err) {
+      say(`fleetwire-sim: could not read the backend's counters: ${(err as Error).message}`);
+    }
+    await embedded.close();
+  }
+  const ramp = runner.rampMs();
+  if (ramp !== null) report.setGauge('ramp_per_sec', Math.round(((end - start) * 1000) / Math.max(1, ramp)));
+
+  const results = evaluateThresholds(report, o.thresholds);
+  io.stdout.write(`\n${renderSummary(report, results)}`);
+  if (o.out) {
+    try {
+      writeFileSync(o.out, `${JSON.stringify(report.toJSON(), null, 2)}\n`);
+      say(`fleetwire-sim: report written to ${o.out}`);
+    } catch (err) {
+      say(`fleetwire-sim: could not write --out ${o.out}: ${(err as Error).message}`);
+      return { exitCode: 2, report, thresholds: results };
+    }
+  }
+  const failed = results.filter((r) => !r.pass);
+  if (failed.length > 0) {
+    say(`fleetwire-sim: ${failed.length} threshold(s) failed: ${failed.map((f) => `${f.expr} (actual ${f.actualText})`).join(', ')}`);
+    return { exitCode: 1, report, thresholds: results };
+  }
+  return { exitCode: 0, report, thresholds: results };
+}

@@ -1,0 +1,234 @@
+/**
+ * One simulated host: a FleetAgent (the protocol, from the SDK) driven by a
+ * HostModel (metrics) and a LifecyclePlanner (what each rental does), with
+ * everything it sees recorded into the shared Report.
+ *
+ * Per-agent cost is kept flat: heartbeats run on the shared scheduler (the
+ * host model is ticked lazily when the heartbeat asks for metrics, so there is
+ * no second periodic task), and lifecycle timers exist only while a rental is
+ * starting, stopping or due to fail.
+ */
+import { ErrorCodes, FleetAgent, type FleetwireError, type IoFactory, type Scheduler, type StartResult } from '@fleetwire/sdk';
+import type { AgentIdentity } from '../model/fleet-plan.js';
+import { HostModel, randomHostSpec } from '../model/host.js';
+import { LifecyclePlanner, type LifecycleOptions } from '../model/lifecycle.js';
+import type { InstanceStarted, InstanceStopped, StartInstance, StopInstance } from '../model/sdk.js';
+import { C, H, errorCounter, type Report } from '../report/report.js';
+
+/** Errors that are not counted in the `errors` total: they are counted as disconnects / connect failures, or are planned. */
+const NOT_ERRORS = new Set<string>([ErrorCodes.FW_CONNECTION_LOST, ErrorCodes.FW_CONNECT_FAILED, ErrorCodes.FW_CLOSED]);
+
+/** A lifecycle event an agent emitted, in order (for determinism and no-loss checks). */
+export interface EmittedEvent {
+  nodeId: string;
+  event: 'instance_started' | 'instance_stopped';
+  rentalId: string;
+  containerId: string;
+  reason?: string;
+}
+
+export interface SimAgentOptions {
+  identity: AgentIdentity;
+  url: string;
+  heartbeatIntervalMs: number;
+  scheduler: Scheduler;
+  report: Report;
+  /** Called with +1 / -1 as the agent connects / disconnects (the `connected` gauge). */
+  onConnectedChange: (delta: number) => void;
+  io?: IoFactory;
+  /** Source address to bind (`--source-addresses`). */
+  localAddress?: string;
+  lifecycle?: Partial<LifecycleOptions>;
+  /** Receives every lifecycle event as the agent emits it (first emission only for re-reports). Off by default. */
+  onEvent?: (e: EmittedEvent) => void;
+  ackTimeoutMs?: number;
+}
+
+const now = (): number => performance.now();
+const sleep = (ms: number, timers: Set<ReturnType<typeof setTimeout>>): Promise<void> =>
+  new Promise((resolve) => {
+    if (ms <= 0) return resolve();
+    const t = setTimeout(() => {
+      timers.delete(t);
+      resolve();
+    }, ms);
+    timers.add(t);
+  });
+
+export class SimAgent {
+  readonly agent: FleetAgent;
+  readonly host: HostModel;
+  readonly identity: AgentIdentity;
+  private readonly planner: LifecyclePlanner;
+  private readonly report: Report;
+  private readonly opts: SimAgentOptions;
+  private lastTick = now();
+  private connectStartedAt = 0;
+  private everConnected = false;
+  private isConnected = false;
+  private closed = false;
+  /** Rentals whose start is planned to fail: their FW_HANDLER_FAILED is the plan, not an error. */
+  private plannedFailures: Set<string> | null = null;
+  /** Send times of lifecycle events awaiting their ack (event|rentalId → ms). */
+  private eventSentAt: Map<string, number> | null = null;
+  private timers: Set<ReturnType<typeof setTimeout>> | null = null;
+  private reported: Set<string> | null = null;
+
+  constructor(opts: SimAgentOptions) {
+    const id = opts.identity;
+    this.opts = opts;
+    this.identity = id;
+    this.report = opts.report;
+    this.host = new HostModel(id.rng.fork('host'), randomHostSpec(id.rng.fork('spec'), id.gpuCount, id.hostname));
+    this.planner = new LifecyclePlanner(id.rng, opts.lifecycle);
+    this.agent = new FleetAgent({
+      url: opts.url,
+      apiKey: id.key,
+      nodeId: id.nodeId,
+      heartbeatIntervalMs: opts.heartbeatIntervalMs,
+      ackTimeoutMs: opts.ackTimeoutMs,
+      scheduler: opts.scheduler,
+      metrics: () => this.metrics(),
+      onStartInstance: (cmd) => this.start(cmd),
+      onStopInstance: (cmd) => this.stop(cmd),
+      ...(opts.io ? { io: opts.io } : {}),
+      ...(opts.localAddress ? { socketOptions: { localAddress: opts.localAddress } } : {}),
+    });
+    this.wire();
+  }
+
+  /** Starts connecting; the connect latency is measured from here to the first `connected`. */
+  connect(): void {
+    this.connectStartedAt = now();
+    this.agent.connect();
+  }
+
+  get connected(): boolean {
+    return this.isConnected;
+  }
+
+  /** Closes the agent and cancels its pending lifecycle timers. */
+  close(): void {
+    this.closed = true;
+    if (this.timers) for (const t of this.timers) clearTimeout(t);
+    this.timers?.clear();
+    if (this.isConnected) this.setConnected(false);
+    this.agent.close();
+  }
+
+  private setConnected(c: boolean): void {
+    if (c === this.isConnected) return;
+    this.isConnected = c;
+    this.opts.onConnectedChange(c ? 1 : -1);
+  }
+
+  private metrics() {
+    const t = now();
+    this.host.tick(t - this.lastTick);
+    this.lastTick = t;
+    return this.host.fleetMetrics();
+  }
+
+  private wire(): void {
+    const a = this.agent;
+    const r = this.report;
+    a.on('connected', () => {
+      if (this.everConnected) r.count(C.reconnects);
+      else r.recordLatency(H.connect, now() - this.connectStartedAt);
+      this.everConnected = true;
+      this.setConnected(true);
+    });
+    a.on('disconnected', () => {
+      r.count(C.disconnects);
+      this.setConnected(false);
+    });
+    a.on('heartbeat', () => {
+      r.count(C.heartbeatsSent);
+      r.count(C.messagesSent);
+    });
+    a.on('heartbeat_ack', ({ rttMs }) => {
+      r.count(C.heartbeatsAcked);
+      r.recordLatency(H.ack, rttMs);
+    });
+    a.on('start_instance', () => r.count(C.startCommands));
+    a.on('stop_instance', () => r.count(C.stopCommands));
+    a.on('drain_node', () => {
+      r.count(C.drainCommands);
+      this.host.setDraining(true);
+    });
+    a.on('instance_started', (e) => this.sent('instance_started', e));
+    a.on('instance_stopped', (e) => {
+      this.sent('instance_stopped', e);
+      r.count(e.reason === 'requested' ? C.instancesStopped : e.reason === 'timeout' ? C.instancesTimedOut : C.instancesFailed);
+    });
+    a.on('delivered', (event, payload) => {
+      r.count(C.eventsAcked);
+      const key = `${event}|${payload.rentalId}`;
+      const t0 = this.eventSentAt?.get(key);
+      if (t0 !== undefined) {
+        r.recordLatency(H.eventAck, now() - t0);
+        this.eventSentAt?.delete(key);
+      }
+    });
+    a.on('error', (err: FleetwireError) => this.onError(err));
+  }
+
+  private sent(event: EmittedEvent['event'], e: InstanceStarted | InstanceStopped): void {
+    this.report.count(C.eventsSent);
+    this.report.count(C.messagesSent);
+    (this.eventSentAt ??= new Map()).set(`${event}|${e.rentalId}`, now());
+    const onEvent = this.opts.onEvent;
+    if (!onEvent) return;
+    // A running container is re-reported on every reconnect: the fact was emitted once.
+    const key = `${event}|${e.rentalId}|${e.containerId}`;
+    if ((this.reported ??= new Set()).has(key)) return;
+    this.reported.add(key);
+    onEvent({ nodeId: this.identity.nodeId, event, rentalId: e.rentalId, containerId: e.containerId, ...('reason' in e ? { reason: e.reason } : {}) });
+  }
+
+  private onError(err: FleetwireError): void {
+    if (this.closed) return;
+    const r = this.report;
+    const rentalId = (err.context as { rentalId?: string } | undefined)?.rentalId;
+    if (err.code === ErrorCodes.FW_HANDLER_FAILED && rentalId !== undefined && this.plannedFailures?.delete(rentalId)) return;
+    r.count(errorCounter(err.code));
+    if (err.code === ErrorCodes.FW_CONNECT_FAILED) r.count(C.connectFailures);
+    if (!NOT_ERRORS.has(err.code)) r.count(C.errors);
+  }
+
+  private async start(cmd: StartInstance): Promise<StartResult> {
+    const plan = this.planner.planStart(cmd, this.agent.isDraining);
+    const timers = (this.timers ??= new Set());
+    await sleep(plan.delayMs, timers);
+    if (plan.kind === 'fail') {
+      (this.plannedFailures ??= new Set()).add(cmd.rentalId);
+      throw new Error(plan.stopped.errorMessage ?? 'start failed');
+    }
+    const pinned = this.host.pinRental(cmd.rentalId, cmd.resourceLimits.gpuIndices);
+    if (!pinned.ok) {
+      (this.plannedFailures ??= new Set()).add(cmd.rentalId);
+      throw new Error(pinned.message);
+    }
+    this.report.count(C.instancesStarted);
+    const outcome = plan.outcome;
+    if (outcome.kind !== 'until_stopped') {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        // Only if it still runs this very container (it may have been stopped meanwhile).
+        if (this.agent.instances.get(cmd.rentalId)?.containerId !== plan.containerId) return;
+        this.host.releaseRental(cmd.rentalId);
+        this.agent.reportStopped(cmd.rentalId, outcome.kind, outcome.event.errorMessage);
+      }, outcome.afterMs);
+      timers.add(t);
+    }
+    return { containerId: plan.containerId, connectionInfo: plan.started.connectionInfo };
+  }
+
+  private async stop(cmd: StopInstance): Promise<{ reason: 'requested' }> {
+    const containerId = cmd.containerId || this.agent.instances.get(cmd.rentalId)?.containerId || '';
+    const plan = this.planner.planStop(cmd, containerId);
+    await sleep(plan.delayMs, (this.timers ??= new Set()));
+    this.host.releaseRental(cmd.rentalId);
+    return { reason: 'requested' };
+  }
+}
