@@ -27,8 +27,7 @@ const arg = (name: string, def: number) => {
 const KEY = 'bench-key';
 const heartbeat = (nodeId: string) => ({
   nodeId,
-  status: 'idle',
-  timestamp: new Date().toISOString(),
+  status: 'online',
   metrics: {
     cpuTemp: 45.5, cpuUsagePercent: 35, gpuTemp: [60, 58], gpuUtilization: [80, 10], gpuMemoryUsedMb: [12000, 2000],
     ramUsageMb: 32000, ramTotalMb: 65536, diskUsageGb: 500, diskTotalGb: 2000, networkRxMbps: 125.5, networkTxMbps: 45.2,
@@ -53,7 +52,9 @@ async function load(job: Job): Promise<number> {
         const hb = heartbeat(nodeId);
         const send = () => {
           if (stop) return;
-          s.emit('heartbeat', hb, () => {
+          s.emit('heartbeat', hb, (ack: { success?: boolean }) => {
+            // Only a {success:true} ack counts: a server that rejects the heartbeat is not ingesting it.
+            if (ack?.success !== true) throw new Error(`heartbeat not accepted: ${JSON.stringify(ack)}`);
             if (counting) acks++;
             send();
           });
