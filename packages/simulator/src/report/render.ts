@@ -137,6 +137,12 @@ export function renderSummary(report: Report, thresholds: readonly ThresholdResu
   );
   const chaos = n(C.chaosDisconnects) + n(C.chaosMalformed) + n(C.chaosSlowAcks);
   if (chaos > 0) rows.push(['chaos', `disconnects ${int(n(C.chaosDisconnects))}  malformed ${int(n(C.chaosMalformed))}  slow acks ${int(n(C.chaosSlowAcks))}`]);
+  if (n('backend.heartbeats') + n('backend.lifecycle_receipts') > 0) {
+    rows.push([
+      'control plane saw',
+      `heartbeats ${int(n('backend.heartbeats'))}  protocol errors ${int(n('backend.protocol_errors'))}  lifecycle receipts ${int(n('backend.lifecycle_receipts'))} (facts ${int(n('backend.lifecycle_facts'))})`,
+    ]);
+  }
   const head = `fleetwire-sim summary: ${m.dialect}, seed ${m.seed}, ${int(m.fleetAgents)} agents in the fleet, shards ${m.shards.join(' ')}, ${formatMs(report.durationMs)}`;
   let out = `${head}\n\n${alignColumns(rows)}\n`;
   if (thresholds.length > 0) {

@@ -5,7 +5,7 @@
  * built files in dist otherwise.
  */
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = fileURLToPath(import.meta.url);
 /** True when running from src/*.ts (tsx), false from dist. */
@@ -18,6 +18,20 @@ export function entryFile(name: 'worker' | 'backend-child'): string {
   let dir = dirname(here);
   while (!dir.endsWith(`${'/'}dist`) && dirname(dir) !== dir) dir = dirname(dir);
   return join(dir, 'run', `${name}.js`);
+}
+
+/**
+ * How to start a worker thread on `name`: from sources, a .mjs bootstrap that
+ * registers tsx (Node 20 ignores `--import` for workers) and imports the .ts
+ * entry named in workerData.__entry; from dist, the built file itself.
+ */
+export function workerEntry(name: 'worker'): { file: string; execArgv: string[]; extraData: Record<string, string> } {
+  if (!FROM_SOURCES) return { file: entryFile(name), execArgv: [], extraData: {} };
+  return {
+    file: join(dirname(here), 'worker-boot.mjs'),
+    execArgv: ['--conditions=source'],
+    extraData: { __entry: pathToFileURL(entryFile(name)).href },
+  };
 }
 
 /** Node flags an entry needs: tsx and the source condition from sources, none from dist. */

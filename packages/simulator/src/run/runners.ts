@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import type { ChaosOptions } from '../cli/args.js';
 import { FleetPlan, type FleetPlanOptions } from '../model/fleet-plan.js';
 import { Report, mergeReports, type ReportJSON, type ReportMeta } from '../report/report.js';
-import { entryExecArgv, entryFile } from './entries.js';
+import { workerEntry } from './entries.js';
 import { FleetSlice } from './fleet-slice.js';
 
 /** What a slice of agents needs, in a form that crosses a worker boundary (structured clone). */
@@ -63,15 +63,22 @@ export function workerRunner(spec: SliceSpec, n: number): Runner {
   let resolveAll: () => void = () => undefined;
   const allConnected = new Promise<void>((r) => (resolveAll = r));
   const workers: Worker[] = [];
+  const exited: boolean[] = [];
   for (let w = 0; w < n; w++) {
     const start = spec.start + Math.floor((w * total) / n);
     const end = spec.start + Math.floor(((w + 1) * total) / n);
     const meta = { ...spec.meta, shards: [`worker-${w}`] };
     latest[w] = new Report(meta);
     connectedFlags[w] = start === end;
-    const worker = new Worker(entryFile('worker'), {
-      workerData: { ...spec, start, end, rampPerSec: spec.rampPerSec / n, meta } satisfies SliceSpec,
-      execArgv: entryExecArgv(),
+    const entry = workerEntry('worker');
+    const worker = new Worker(entry.file, {
+      workerData: { ...spec, start, end, rampPerSec: spec.rampPerSec / n, meta, ...entry.extraData },
+      execArgv: entry.execArgv,
+    });
+    exited[w] = false;
+    worker.once('exit', () => {
+      exited[w] = true;
+      connectedFlags[w] = true; // a dead worker must not hold up "all connected" forever
     });
     worker.on('message', (m: FromWorker) => {
       latest[w] = Report.fromJSON(m.report, `worker ${w}`);
@@ -96,12 +103,12 @@ export function workerRunner(spec: SliceSpec, n: number): Runner {
         workers.map(
           (worker, w) =>
             new Promise<void>((resolve) => {
+              if (exited[w]) return resolve();
               worker.on('message', (m: FromWorker) => {
                 if (m.type === 'final') resolve();
               });
               worker.once('exit', () => resolve());
               worker.postMessage({ type: 'stop' });
-              void w;
             }),
         ),
       );
