@@ -10,29 +10,27 @@
  * pass `backoff: CONTROL_PLANE_DOCUMENTED_BACKOFF` for the document's own
  * 10-attempt client. Free of Node built-ins: it runs in browsers as is.
  */
-import { ErrorCodes, FleetwireError, invalidArgument } from '../../core/errors.js';
-import { TypedEmitter } from '../../core/emitter.js';
-import type { ConnectionState } from '../../core/state.js';
-import { WsConnection, checkInbound, wsUrl, type WsClientOptions } from '../vstats/connection.js';
+import { invalidArgument, type FleetwireError } from '../../core/errors.js';
+import { classify, malformed, resolveToken, wsUrl, type TokenSource } from '../../core/inbound.js';
+import { WsClient, type WsClientOptions } from '../../core/ws-client.js';
 import { CONTROL_PLANE_PATH, controlPlaneValidators, type ControlPlaneMessage } from './schema.js';
 import { isPattern, patternsFor, type ControlPlaneClientEvents, type ControlPlanePattern } from './events.js';
 
-export interface ControlPlaneEventsOptions extends WsClientOptions {
+/** The stream is push-only (nothing is sent), so the send-queue option does not apply. */
+export interface ControlPlaneEventsOptions extends Omit<WsClientOptions, 'sendQueueCapacity'> {
   /** Server base URL, e.g. `ws://localhost:3000` (`/ws` is appended unless present). */
   url: string;
   /** Optional token, sent as `?token=`; a function is called on every (re)connect. Default none. */
-  token?: string | (() => string | Promise<string>);
+  token?: TokenSource;
   /** Where "log and ignore" logs. Default: nowhere (the `error` event still fires). Pass `console` to see them. */
   logger?: { warn(message: string, ...rest: unknown[]): void };
 }
 
-export class ControlPlaneEvents extends TypedEmitter<ControlPlaneClientEvents> {
-  private readonly conn: WsConnection;
-  private readonly logger: ControlPlaneEventsOptions['logger'];
+export class ControlPlaneEvents extends WsClient<ControlPlaneClientEvents> {
+  private readonly opts: ControlPlaneEventsOptions;
   private counts = { received: 0, rejected: 0 };
 
   constructor(options: ControlPlaneEventsOptions) {
-    super();
     if (!options || typeof options.url !== 'string' || !/^(https?|wss?):\/\//.test(options.url)) {
       invalidArgument(`ControlPlaneEvents: url must be a ws(s):// or http(s):// URL, got ${JSON.stringify(options?.url)}`);
     }
@@ -40,30 +38,8 @@ export class ControlPlaneEvents extends TypedEmitter<ControlPlaneClientEvents> {
     if (token !== undefined && typeof token !== 'string' && typeof token !== 'function') {
       invalidArgument('ControlPlaneEvents: token must be a string or a function returning one');
     }
-    this.logger = options.logger;
-    const url = async () => wsUrl(options.url, CONTROL_PLANE_PATH, { token: typeof token === 'function' ? await token() : token });
-    this.conn = new WsConnection(url, options, {
-      onOpen: () => this.emit('connected'),
-      onMessage: (m) => this.onMessage(m),
-      onMalformed: (raw, problem) => this.reject(new FleetwireError(ErrorCodes.FW_PROTOCOL_MALFORMED, `malformed frame ignored: ${problem}`, { raw: raw.slice(0, 200) })),
-      onLost: (info) => this.emit('disconnected', { code: info.code, reason: info.reason }),
-      onError: (e) => this.emit('error', e),
-      onTransition: (t) => this.emit('state', t),
-      onRetryScheduled: (delayMs, attempt) => this.emit('reconnecting', { delayMs, attempt }),
-    });
-  }
-
-  connect(): this {
-    this.conn.start();
-    return this;
-  }
-
-  close(): void {
-    this.conn.stop();
-  }
-
-  get state(): ConnectionState {
-    return this.conn.state;
+    super('control-plane', options);
+    this.opts = options;
   }
 
   /** Valid events received and frames rejected (malformed, invalid, unknown) since creation. */
@@ -83,24 +59,39 @@ export class ControlPlaneEvents extends TypedEmitter<ControlPlaneClientEvents> {
     return () => void this.off(pattern, listener as never);
   }
 
-  private onMessage(raw: Record<string, unknown>): void {
-    const r = checkInbound<ControlPlaneMessage>(controlPlaneValidators, 'event', raw);
+  protected async url(): Promise<string> {
+    const { token } = this.opts;
+    // The token is optional here: a plain string (even empty) goes as is; a provider must yield a non-empty one.
+    return wsUrl(this.opts.url, CONTROL_PLANE_PATH, { token: typeof token === 'function' ? await resolveToken(token) : token });
+  }
+
+  protected onOpen(): void {
+    // Push-only, no handshake: an open socket is a subscribed one.
+    this.markReady(`open ${this.safeUrl}`);
+    this.emit('connected');
+  }
+
+  protected override onMalformed(raw: string, problem: string): void {
+    this.reject(malformed(this.dialect, raw, problem));
+  }
+
+  protected onFrame(raw: Record<string, unknown>): void {
+    const r = classify(raw, 'event', controlPlaneValidators, this.dialect);
     if (!r.ok) {
-      this.reject(new FleetwireError(r.code, `event ignored: ${r.message}`, r.context));
+      this.reject(r.error);
       return;
     }
     this.counts.received++;
-    const msg = r.value;
+    const msg = r.msg as ControlPlaneMessage;
     const [exact, category, all] = patternsFor(msg.event);
-    const emit = this.emit as (event: string, ...args: unknown[]) => boolean;
-    emit.call(this, exact, msg.data, msg);
-    emit.call(this, category, msg);
-    emit.call(this, all, msg);
+    this.emitAny(exact, msg.data, msg);
+    this.emitAny(category, msg);
+    this.emitAny(all, msg);
   }
 
   private reject(err: FleetwireError): void {
     this.counts.rejected++;
-    this.logger?.warn(`[fleetwire control-plane] ${err.code}: ${err.message}`);
+    this.opts.logger?.warn(`[fleetwire] ${err.code}: ${err.message}; frame ignored`);
     this.emit('error', err);
   }
 }

@@ -12,8 +12,8 @@ import { ErrorCodes, FleetwireError, invalidArgument } from '../../core/errors.j
 import { TransitionCodes } from '../../core/state.js';
 import type { Failure } from '../../core/reconnector.js';
 import type { CloseInfo } from '../../transports/websocket.js';
-import { classify, resolveToken, wsUrl, type TokenSource } from '../monitor/inbound.js';
-import { WsClient, describe, type WsClientOptions } from '../monitor/ws-client.js';
+import { classify, resolveToken, wsUrl, type TokenSource } from '../../core/inbound.js';
+import { WsClient, describeClose, type WsClientOptions } from '../../core/ws-client.js';
 import { LIGHTD_TOKEN_EXPIRED_CLOSE, PowerActions, lightdPath, lightdValidators, type ContainerState, type PowerAction } from './schema.js';
 import type { LightdConsoleEvents } from './events.js';
 
@@ -100,7 +100,7 @@ export class LightdConsole extends WsClient<LightdConsoleEvents> {
 
   protected async url(): Promise<string> {
     const token = await resolveToken(this.opts.token);
-    return `${wsUrl(this.opts.url, lightdPath(this.opts.internalId))}?token=${encodeURIComponent(token)}`;
+    return wsUrl(this.opts.url, lightdPath(this.opts.internalId), { token });
   }
 
   protected onOpen(): void {
@@ -147,11 +147,11 @@ export class LightdConsole extends WsClient<LightdConsoleEvents> {
   protected override classifyClose(info: CloseInfo, wasReady: boolean): Failure {
     if (info.code !== LIGHTD_TOKEN_EXPIRED_CLOSE) return super.classifyClose(info, wasReady);
     if (typeof this.opts.token === 'function') {
-      this.fail(ErrorCodes.FW_TOKEN_EXPIRED, `lightd: token expired (${describe(info)}); reconnecting with a new token from the provider`, { ...info });
-      return { code: TransitionCodes.TOKEN_EXPIRED, reason: describe(info) };
+      this.fail(ErrorCodes.FW_TOKEN_EXPIRED, `lightd: token expired (${describeClose(info)}); reconnecting with a new token from the provider`, this.closeContext(info));
+      return { code: TransitionCodes.TOKEN_EXPIRED, reason: describeClose(info) };
     }
-    this.fail(ErrorCodes.FW_TOKEN_EXPIRED, 'lightd: token expired during the session and no token provider was given to renew it (pass `token: () => newToken()`)', { ...info });
-    return { code: TransitionCodes.TOKEN_EXPIRED, reason: describe(info), terminal: true };
+    this.fail(ErrorCodes.FW_TOKEN_EXPIRED, 'lightd: token expired during the session and no token provider was given to renew it (pass `token: () => newToken()`)', this.closeContext(info));
+    return { code: TransitionCodes.TOKEN_EXPIRED, reason: describeClose(info), terminal: true };
   }
 }
 

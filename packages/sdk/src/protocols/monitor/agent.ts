@@ -13,10 +13,10 @@ import { ErrorCodes, invalidArgument, messageOf } from '../../core/errors.js';
 import { timerScheduler, type Scheduler } from '../../core/scheduler.js';
 import { TransitionCodes } from '../../core/state.js';
 import type { TimerHandle } from '../../core/timers.js';
-import { classify, wsUrl } from './inbound.js';
+import { classify, wsUrl } from '../../core/inbound.js';
+import { WsClient, type WsClientOptions } from '../../core/ws-client.js';
 import { MONITOR_PATHS, monitorValidators, type AgentMetrics, type Command, type CommandResponse, type DockerCommand, type DockerResponse, type MonitorMetricsBody } from './schema.js';
 import type { CommandResult, DockerResult, MonitorAgentEvents } from './events.js';
-import { WsClient, type WsClientOptions } from './ws-client.js';
 
 const V = monitorValidators;
 

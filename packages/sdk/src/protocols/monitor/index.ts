@@ -3,4 +3,4 @@ export * as monitor from './schema.js';
 export { MonitorAgent, type MonitorAgentOptions } from './agent.js';
 export { MonitorMetricsStream, MonitorLogStream, type MonitorStreamOptions } from './streams.js';
 export type { MonitorAgentEvents, MonitorStreamEvents, MonitorConnectionEvents, CommandResult, DockerResult } from './events.js';
-export type { TokenSource } from './inbound.js';
+export type { TokenSource } from '../../core/inbound.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { monitorValidators as V } from './schema.js';
-import { classify, wsUrl } from './inbound.js';
+import { classify, wsUrl } from '../../core/inbound.js';
 
 const agentMetrics = {
   type: 'metrics',

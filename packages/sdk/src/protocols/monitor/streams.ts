@@ -14,10 +14,10 @@ import { ErrorCodes, invalidArgument } from '../../core/errors.js';
 import { TransitionCodes } from '../../core/state.js';
 import type { Failure } from '../../core/reconnector.js';
 import type { CloseInfo } from '../../transports/websocket.js';
-import { classify, resolveToken, wsUrl, type TokenSource } from './inbound.js';
+import { classify, resolveToken, wsUrl, type TokenSource } from '../../core/inbound.js';
+import { WsClient, describeClose, type WsClientOptions } from '../../core/ws-client.js';
 import { MONITOR_PATHS, monitorValidators } from './schema.js';
 import type { MonitorStreamEvents } from './events.js';
-import { WsClient, describe, type WsClientOptions } from './ws-client.js';
 
 const V = monitorValidators.toFrontend;
 
@@ -81,14 +81,14 @@ abstract class MonitorStream extends WsClient<MonitorStreamEvents> {
   protected override classifyClose(info: CloseInfo, wasReady: boolean): Failure {
     const refused = info.code === 1008 || info.code === 4001 || info.httpStatus === 401 || info.httpStatus === 403;
     if (!refused) return super.classifyClose(info, wasReady);
-    const why = this.lastServerError ?? describe(info);
+    const why = this.lastServerError ?? describeClose(info);
     this.refusals++;
     if (typeof this.opts.token === 'function' && this.refusals < 2) {
       // Most likely an expired JWT: the provider is asked again on the next attempt.
-      this.fail(ErrorCodes.FW_TOKEN_EXPIRED, `monitor: token refused (${why}); reconnecting with a fresh token from the provider`, { ...info });
+      this.fail(ErrorCodes.FW_TOKEN_EXPIRED, `monitor: token refused (${why}); reconnecting with a fresh token from the provider`, this.closeContext(info));
       return { code: TransitionCodes.TOKEN_EXPIRED, reason: why };
     }
-    this.fail(ErrorCodes.FW_AUTH_REJECTED, `monitor: the server refused the token: ${why}`, { ...info });
+    this.fail(ErrorCodes.FW_AUTH_REJECTED, `monitor: the server refused the token: ${why}`, this.closeContext(info));
     return { code: TransitionCodes.AUTH_REJECTED, reason: why, auth: true };
   }
 }

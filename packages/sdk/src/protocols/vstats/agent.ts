@@ -8,18 +8,18 @@
  * a terminal FW_AUTH_REJECTED. Reports made while disconnected are skipped, not
  * queued: a stale sample is worth nothing once a fresh one can be taken.
  */
-import { ErrorCodes, FleetwireError, invalidArgument, messageOf, type ErrorCode } from '../../core/errors.js';
-import { TypedEmitter } from '../../core/emitter.js';
+import { ErrorCodes, invalidArgument, messageOf } from '../../core/errors.js';
+import { classify, wsUrl } from '../../core/inbound.js';
 import { timerScheduler, type Scheduler } from '../../core/scheduler.js';
-import type { ConnectionState } from '../../core/state.js';
-import { WsConnection, checkInbound, wsUrl, type WsClientOptions } from './connection.js';
+import { WsClient, type WsClientOptions } from '../../core/ws-client.js';
 import { VSTATS_AGENT_PATH, systemMetricsValidator, type AgentHeartbeat, type AgentMetrics, type SystemMetrics } from './schema.js';
 import type { VStatsAgentEvents } from './events.js';
 
 /** What a provider returns: the document's report; `timestamp` is filled in when absent. */
 export type SystemMetricsInput = Omit<SystemMetrics, 'timestamp'> & { timestamp?: string };
 
-export interface VStatsAgentOptions extends WsClientOptions {
+/** Reports are never queued, so the send-queue option does not apply. */
+export interface VStatsAgentOptions extends Omit<WsClientOptions, 'sendQueueCapacity'> {
   /** Server base URL, e.g. `ws://localhost:3001` (`/ws/agent` is appended unless present). */
   url: string;
   /** The agent token, sent as `?token=`. */
@@ -40,58 +40,23 @@ export interface VStatsAgentOptions extends WsClientOptions {
   location?: string;
 }
 
-export class VStatsAgent extends TypedEmitter<VStatsAgentEvents> {
+export class VStatsAgent extends WsClient<VStatsAgentEvents> {
   private readonly opts: VStatsAgentOptions;
-  private readonly conn: WsConnection;
   private readonly scheduler: Scheduler;
+  private readonly target: string;
   private cancels: (() => void)[] = [];
 
   constructor(options: VStatsAgentOptions) {
-    super();
     checkOptions(options);
+    super('vstats', options);
     this.opts = options;
     this.scheduler = options.scheduler ?? timerScheduler;
-    const url = wsUrl(options.url, VSTATS_AGENT_PATH, { token: options.token, name: options.name, location: options.location });
-    this.conn = new WsConnection(() => url, options, {
-      onOpen: () => this.onOpen(),
-      onMessage: (m) => {
-        // The document defines nothing the server sends to an agent.
-        const r = checkInbound({}, 'type', m);
-        if (!r.ok) this.fail(r.code, `from server: ${r.message}`, r.context);
-      },
-      onMalformed: (raw, problem) => this.fail(ErrorCodes.FW_PROTOCOL_MALFORMED, `malformed frame from server: ${problem}`, { raw: raw.slice(0, 200) }),
-      onLost: (info) => {
-        this.stopTimers();
-        this.emit('disconnected', { code: info.code, reason: info.reason });
-      },
-      onError: (e) => this.emit('error', e),
-      onTransition: (t) => {
-        if (t.to !== 'connected') this.stopTimers();
-        this.emit('state', t);
-      },
-      onRetryScheduled: (delayMs, attempt) => this.emit('reconnecting', { delayMs, attempt }),
-    });
-  }
-
-  /** Starts connecting (and reconnecting). */
-  connect(): this {
-    this.conn.start();
-    return this;
-  }
-
-  /** Closes for good: stops timers and retries. */
-  close(): void {
-    this.stopTimers();
-    this.conn.stop();
-  }
-
-  get state(): ConnectionState {
-    return this.conn.state;
+    this.target = wsUrl(options.url, VSTATS_AGENT_PATH, { token: options.token, name: options.name, location: options.location });
   }
 
   /** Takes and sends one report now. Resolves when sent or skipped (never rejects). */
   reportNow(): Promise<void> {
-    if (!this.conn.isOpen) return Promise.resolve();
+    if (!this.ready) return Promise.resolve();
     let m: SystemMetricsInput | Promise<SystemMetricsInput>;
     try {
       m = this.opts.metrics();
@@ -104,13 +69,19 @@ export class VStatsAgent extends TypedEmitter<VStatsAgentEvents> {
     return Promise.resolve();
   }
 
-  /** Sends one heartbeat now. */
+  /** Sends one heartbeat now (skipped while disconnected). */
   heartbeatNow(): void {
     const hb: AgentHeartbeat = { type: 'heartbeat', timestamp: new Date().toISOString() };
-    if (this.conn.send(hb)) this.emit('heartbeat', hb);
+    if (this.sendNow(hb)) this.emit('heartbeat', hb);
   }
 
-  private onOpen(): void {
+  protected url(): string {
+    return this.target;
+  }
+
+  protected onOpen(): void {
+    // The token was checked at the upgrade: an open socket is an accepted agent.
+    this.markReady(`open ${this.safeUrl}`);
     this.emit('connected');
     this.stopTimers();
     void this.reportNow();
@@ -118,27 +89,33 @@ export class VStatsAgent extends TypedEmitter<VStatsAgentEvents> {
     this.cancels.push(this.scheduler.every(this.opts.heartbeatIntervalMs ?? 30_000, () => this.heartbeatNow()));
   }
 
+  protected override onDown(): void {
+    this.stopTimers();
+  }
+
+  protected onFrame(raw: Record<string, unknown>): void {
+    // The document defines nothing the server sends to an agent: anything is unknown.
+    const r = classify(raw, 'type', {}, 'vstats');
+    if (!r.ok) this.emit('error', r.error);
+  }
+
   private sendReport(input: SystemMetricsInput): void {
     const timestamp = new Date().toISOString();
     const data = { ...input, timestamp: input?.timestamp ?? timestamp } as SystemMetrics;
     if (!systemMetricsValidator.check(data)) {
-      this.fail(ErrorCodes.FW_HANDLER_FAILED, 'metrics provider returned an invalid report; skipped', { problems: systemMetricsValidator.explain(data) });
+      this.fail(ErrorCodes.FW_HANDLER_FAILED, 'vstats: metrics provider returned an invalid report; skipped', { problems: systemMetricsValidator.explain(data) });
       return;
     }
     const msg: AgentMetrics = { type: 'metrics', data, timestamp };
-    if (this.conn.send(msg)) this.emit('metrics', msg);
+    if (this.sendNow(msg)) this.emit('metrics', msg); // a stale sample is worth nothing: never queued
   }
 
   private providerFailed(err: unknown): void {
-    this.fail(ErrorCodes.FW_HANDLER_FAILED, `metrics provider failed: ${messageOf(err)}; report skipped`, {}, err);
+    this.fail(ErrorCodes.FW_HANDLER_FAILED, `vstats: metrics provider failed: ${messageOf(err)}; report skipped`, {}, err);
   }
 
   private stopTimers(): void {
     for (const c of this.cancels.splice(0)) c();
-  }
-
-  private fail(code: ErrorCode, message: string, context: Record<string, unknown> = {}, cause?: unknown): void {
-    this.emit('error', new FleetwireError(code, message, context, cause === undefined ? undefined : { cause }));
   }
 }
 

@@ -7,14 +7,14 @@
  * (re)connect: the fleetwire mock backend replays a snapshot to each new
  * dashboard, so what was removed while we were away does not linger.
  */
-import { ErrorCodes, FleetwireError, invalidArgument } from '../../core/errors.js';
-import { TypedEmitter } from '../../core/emitter.js';
-import type { ConnectionState } from '../../core/state.js';
-import { WsConnection, checkInbound, wsUrl, type WsClientOptions } from './connection.js';
+import { invalidArgument } from '../../core/errors.js';
+import { classify, wsUrl } from '../../core/inbound.js';
+import { WsClient, type WsClientOptions } from '../../core/ws-client.js';
 import { VSTATS_DASHBOARD_PATH, vstatsDashboardValidators, type DashboardMessage } from './schema.js';
 import type { VStatsDashboardEvents, VStatsServer } from './events.js';
 
-export interface VStatsDashboardOptions extends WsClientOptions {
+/** A dashboard sends nothing, so the send-queue option does not apply. */
+export interface VStatsDashboardOptions extends Omit<WsClientOptions, 'sendQueueCapacity'> {
   /** Server base URL, e.g. `ws://localhost:3001` (`/ws` is appended unless present). */
   url: string;
   /**
@@ -26,46 +26,18 @@ export interface VStatsDashboardOptions extends WsClientOptions {
   clearOnReconnect?: boolean;
 }
 
-export class VStatsDashboard extends TypedEmitter<VStatsDashboardEvents> {
-  private readonly conn: WsConnection;
+export class VStatsDashboard extends WsClient<VStatsDashboardEvents> {
+  private readonly target: string;
+  private readonly clearOnReconnect: boolean;
   private readonly map = new Map<string, VStatsServer>();
 
   constructor(options: VStatsDashboardOptions) {
-    super();
     if (!options || typeof options.url !== 'string' || !/^(https?|wss?):\/\//.test(options.url)) {
       invalidArgument(`VStatsDashboard: url must be a ws(s):// or http(s):// URL, got ${JSON.stringify(options?.url)}`);
     }
-    const url = wsUrl(options.url, VSTATS_DASHBOARD_PATH);
-    const headers = options.origin ? { Origin: options.origin } : undefined;
-    this.conn = new WsConnection(() => url, { ...options, headers }, {
-      onOpen: () => {
-        if (options.clearOnReconnect !== false) this.map.clear();
-        this.emit('connected');
-      },
-      onMessage: (m) => this.onMessage(m),
-      onMalformed: (raw, problem) =>
-        this.emit('error', new FleetwireError(ErrorCodes.FW_PROTOCOL_MALFORMED, `malformed frame from server: ${problem}`, { raw: raw.slice(0, 200) })),
-      onLost: (info) => {
-        for (const s of this.map.values()) s.online = false; // we no longer know: say so rather than show stale "online"
-        this.emit('disconnected', { code: info.code, reason: info.reason });
-      },
-      onError: (e) => this.emit('error', e),
-      onTransition: (t) => this.emit('state', t),
-      onRetryScheduled: (delayMs, attempt) => this.emit('reconnecting', { delayMs, attempt }),
-    });
-  }
-
-  connect(): this {
-    this.conn.start();
-    return this;
-  }
-
-  close(): void {
-    this.conn.stop();
-  }
-
-  get state(): ConnectionState {
-    return this.conn.state;
+    super('vstats', options, { headers: options.origin ? { Origin: options.origin } : undefined });
+    this.target = wsUrl(options.url, VSTATS_DASHBOARD_PATH);
+    this.clearOnReconnect = options.clearOnReconnect !== false;
   }
 
   /** The live map: server id → name, location, online, last metrics, updatedAt. Read-only view. */
@@ -89,13 +61,27 @@ export class VStatsDashboard extends TypedEmitter<VStatsDashboardEvents> {
     return s;
   }
 
-  private onMessage(raw: Record<string, unknown>): void {
-    const r = checkInbound<DashboardMessage>(vstatsDashboardValidators, 'type', raw);
+  protected url(): string {
+    return this.target;
+  }
+
+  protected onOpen(): void {
+    this.markReady(`open ${this.safeUrl}`);
+    if (this.clearOnReconnect) this.map.clear();
+    this.emit('connected');
+  }
+
+  protected override onDown(): void {
+    for (const s of this.map.values()) s.online = false; // we no longer know: say so rather than show stale "online"
+  }
+
+  protected onFrame(raw: Record<string, unknown>): void {
+    const r = classify(raw, 'type', vstatsDashboardValidators, 'vstats');
     if (!r.ok) {
-      this.emit('error', new FleetwireError(r.code, `from server: ${r.message}`, r.context));
+      this.emit('error', r.error);
       return;
     }
-    const msg = r.value;
+    const msg = r.msg as DashboardMessage;
     const at = msg.timestamp ?? new Date().toISOString();
     switch (msg.type) {
       case 'metrics': {

@@ -3,4 +3,4 @@ export * from './schema.js';
 export { VStatsAgent, type VStatsAgentOptions, type SystemMetricsInput } from './agent.js';
 export { VStatsDashboard, type VStatsDashboardOptions } from './dashboard.js';
 export type { VStatsAgentEvents, VStatsDashboardEvents, VStatsConnectionEvents, VStatsServer } from './events.js';
-export { type WsClientOptions } from './connection.js';
+export { type WsClientOptions } from '../../core/ws-client.js';

@@ -1,0 +1,217 @@
+/**
+ * The skeleton every plain-WebSocket JSON client shares (MonitorAgent, the
+ * monitor streams, LightdConsole, VStatsAgent, VStatsDashboard,
+ * ControlPlaneEvents): one WsTransport per attempt, the core Reconnector for
+ * backoff / state / terminal auth, a bounded SendQueue for plain sends made
+ * while not ready, every close turned into a stable error code, malformed
+ * frames reported and never thrown, and `token=` hidden wherever a URL or a
+ * close reason reaches an error or a state reason.
+ *
+ * A dialect supplies the URL (asked per attempt, so tokens can be refreshed),
+ * what to do on open (send its auth, or call markReady() at once), how to read
+ * a frame, and — when its document gives closes a meaning of their own —
+ * classifyClose().
+ */
+import { ErrorCodes, FleetwireError, messageOf, type ErrorCode } from './errors.js';
+import { TypedEmitter } from './emitter.js';
+import { malformed, redact } from './inbound.js';
+import { Reconnector, type Failure, type ReconnectOptions } from './reconnector.js';
+import { SendQueue } from './send-queue.js';
+import { TransitionCodes, type ConnectionState, type StateTransition } from './state.js';
+import { WsTransport, isAuthClose, type CloseInfo, type WebSocketConstructor } from '../transports/websocket.js';
+
+export interface WsClientOptions extends ReconnectOptions {
+  /** WebSocket constructor. Default `globalThis.WebSocket`, else the `ws` package (isomorphic-ws). */
+  WebSocket?: WebSocketConstructor;
+  /** Largest inbound frame in bytes (where the platform allows: `ws`). Default 16 MiB. */
+  maxPayload?: number;
+  /** Plain sends kept while disconnected (oldest dropped first, FW_QUEUE_OVERFLOW). Default 1000. */
+  sendQueueCapacity?: number;
+}
+
+/** What a dialect passes besides the caller's options. */
+export interface WsClientSetup {
+  /** Extra handshake headers, e.g. `Origin` (Node `ws` only; browsers cannot set them). Default none. */
+  headers?: Record<string, string>;
+}
+
+/** The events the skeleton itself emits. */
+export interface WsClientBaseEvents {
+  state: (t: StateTransition) => void;
+  reconnecting: (info: { delayMs: number; attempt: number }) => void;
+  disconnected: (info: { code: number; reason: string }) => void;
+  error: (err: FleetwireError) => void;
+}
+
+type Emit = (event: string, ...args: unknown[]) => boolean;
+
+export abstract class WsClient<E extends WsClientBaseEvents & { [K in keyof E]: (...args: any[]) => void }> extends TypedEmitter<E> {
+  protected readonly reconnector: Reconnector;
+  protected transport: WsTransport | null = null;
+  protected readonly queue: SendQueue<object>;
+  /** True once the dialect's handshake is done on the current transport. */
+  protected ready = false;
+  /** The URL of the current (or last) attempt with its token hidden: safe for errors and logs. */
+  protected safeUrl = '';
+  /** Bumped on every attempt, abort() and close(), so late callbacks of a stale socket or URL are ignored. */
+  private generation = 0;
+
+  constructor(
+    protected readonly dialect: string,
+    private readonly wsOptions: WsClientOptions,
+    private readonly setup: WsClientSetup = {},
+  ) {
+    super();
+    this.queue = new SendQueue<object>(wsOptions.sendQueueCapacity ?? 1000, (dropped) =>
+      this.fail(ErrorCodes.FW_QUEUE_OVERFLOW, `${dialect}: send queue full; dropped the oldest message`, { dropped }),
+    );
+    this.reconnector = new Reconnector(wsOptions, {
+      attempt: () => void this.attempt(),
+      onTransition: (t) => this.emitAny('state', t),
+      onRetryScheduled: (delayMs, attempt) => this.emitAny('reconnecting', { delayMs, attempt }),
+    });
+  }
+
+  /** Starts connecting (and reconnecting). Returns this for chaining. */
+  connect(): this {
+    this.reconnector.start();
+    return this;
+  }
+
+  /** Closes for good: no more retries; queued sends are kept for a later connect(). */
+  close(): void {
+    this.generation++;
+    this.ready = false;
+    this.onDown();
+    this.reconnector.stop();
+    this.transport?.close(1000, 'client closing');
+    this.transport = null;
+  }
+
+  /** The connection state (idle, connecting, connected, reconnecting, closed). */
+  get state(): ConnectionState {
+    return this.reconnector.state;
+  }
+
+  /** Plain messages waiting for the next connection. */
+  get queuedSends(): number {
+    return this.queue.size;
+  }
+
+  /** The URL of the next attempt; may call a token provider. A throw or rejection fails the attempt (FW_HANDLER_FAILED). */
+  protected abstract url(): string | Promise<string>;
+  /** The socket is open. Send the dialect's auth here, or call markReady(). */
+  protected abstract onOpen(): void;
+  /** One JSON object from the server. */
+  protected abstract onFrame(msg: Record<string, unknown>): void;
+  /** The transport went away or the client closed: stop timers. Runs before `disconnected` is emitted. */
+  protected onDown(): void {}
+
+  /** A frame that is not a JSON object. Default: an FW_PROTOCOL_MALFORMED `error` event. */
+  protected onMalformed(raw: string, problem: string): void {
+    this.emitAny('error', malformed(this.dialect, raw, problem));
+  }
+
+  /**
+   * Maps a close to a Failure and reports it. Default: HTTP 401/403 and close
+   * 4001/1008 are auth rejections; a socket that closed before the handshake
+   * finished is a connect failure; else the connection was lost.
+   */
+  protected classifyClose(info: CloseInfo, wasReady: boolean): Failure {
+    const what = describeClose(info);
+    if (isAuthClose(info)) {
+      this.fail(ErrorCodes.FW_AUTH_REJECTED, `${this.dialect}: the server refused the credentials (${what})`, this.closeContext(info));
+      return { code: TransitionCodes.AUTH_REJECTED, reason: what, auth: true };
+    }
+    if (info.neverOpened || !wasReady) {
+      this.fail(ErrorCodes.FW_CONNECT_FAILED, `${this.dialect}: connect failed (${what})`, this.closeContext(info));
+      return { code: TransitionCodes.CONNECT_FAILED, reason: what };
+    }
+    this.fail(ErrorCodes.FW_CONNECTION_LOST, `${this.dialect}: connection lost (${what})`, this.closeContext(info));
+    return { code: TransitionCodes.CONNECTION_LOST, reason: what };
+  }
+
+  /** The context of a close error: the code, reason, HTTP status and the redacted URL. */
+  protected closeContext(info: CloseInfo): Record<string, unknown> {
+    return { ...info, url: this.safeUrl };
+  }
+
+  /** The handshake is done: state → connected, queued sends go out in order. */
+  protected markReady(reason: string): void {
+    this.ready = true;
+    this.reconnector.opened(reason);
+    for (const m of this.queue.drain()) this.transport?.send(m);
+  }
+
+  /** Sends now when ready, else queues (bounded, oldest dropped). For messages that stay worth sending later. */
+  protected send(msg: object): void {
+    if (this.ready && this.transport?.send(msg)) return;
+    this.queue.push(msg);
+  }
+
+  /** Sends only when ready; false when nothing was sent. For current-state messages a later send would make stale. */
+  protected sendNow(msg: object): boolean {
+    return this.ready && (this.transport?.send(msg) ?? false);
+  }
+
+  /** Ends the current transport from our side and reports `f` (e.g. an auth error reply). */
+  protected abort(f: Failure): void {
+    this.generation++;
+    const wasReady = this.ready;
+    this.ready = false;
+    this.transport?.close(1000, f.reason);
+    this.transport = null;
+    this.onDown();
+    if (wasReady) this.emitAny('disconnected', { code: 1000, reason: f.reason });
+    this.reconnector.failed(f);
+  }
+
+  protected fail(code: ErrorCode, message: string, context: Record<string, unknown> = {}, cause?: unknown): void {
+    this.emitAny('error', new FleetwireError(code, message, context, cause === undefined ? undefined : { cause }));
+  }
+
+  protected emitAny(event: string, ...args: unknown[]): void {
+    (this.emit as unknown as Emit).call(this, event, ...args);
+  }
+
+  private async attempt(): Promise<void> {
+    const gen = ++this.generation;
+    let url: string;
+    try {
+      url = await this.url();
+    } catch (err) {
+      if (gen !== this.generation) return;
+      this.fail(ErrorCodes.FW_HANDLER_FAILED, `${this.dialect}: could not build the connection URL: ${messageOf(err)}`, {}, err);
+      this.reconnector.failed({ code: TransitionCodes.CONNECT_FAILED, reason: messageOf(err) });
+      return;
+    }
+    if (gen !== this.generation) return; // closed meanwhile
+    this.safeUrl = redact(url);
+    this.transport = new WsTransport(
+      url,
+      {
+        onOpen: () => gen === this.generation && this.onOpen(),
+        onMessage: (msg) => gen === this.generation && this.onFrame(msg),
+        onMalformed: (raw, problem) => gen === this.generation && this.onMalformed(raw, problem),
+        onClose: (info) => {
+          if (gen !== this.generation) return;
+          const wasReady = this.ready;
+          this.ready = false;
+          this.transport = null;
+          this.onDown();
+          // A URL that fails to parse comes back as the close reason: hide its token too.
+          const safe = { ...info, reason: redact(info.reason) };
+          if (!info.neverOpened) this.emitAny('disconnected', { code: safe.code, reason: safe.reason });
+          this.reconnector.failed(this.classifyClose(safe, wasReady));
+        },
+      },
+      { WebSocket: this.wsOptions.WebSocket, maxPayload: this.wsOptions.maxPayload, headers: this.setup.headers },
+    );
+  }
+}
+
+/** `close 1006 reason` / `HTTP 401 at the upgrade` — for messages and state reasons. */
+export function describeClose(info: CloseInfo): string {
+  if (info.httpStatus) return `HTTP ${info.httpStatus} at the upgrade`;
+  return `close ${info.code}${info.reason ? ` ${info.reason}` : ''}`;
+}
