@@ -54,10 +54,11 @@ export class FleetSlice {
   private readonly chaosRng: Rng;
   private startedAt = 0;
   private allConnectedResolve: (() => void) | null = null;
-  /** Resolves when every agent of the slice was connected at once (first time). */
+  /** Resolves when every agent of the slice has connected once (chaos may have dropped some since). */
   readonly allConnected: Promise<void>;
-  /** ms from start until every agent was connected; null until then. */
+  /** ms from start until every agent had connected once; null until then. */
   rampMs: number | null = null;
+  private firstConnects = 0;
 
   constructor(private readonly o: SliceOptions) {
     const rng = new Rng(o.seed).fork(`slice:${o.start}`);
@@ -136,6 +137,12 @@ export class FleetSlice {
       ...(o.onEvent ? { onEvent: o.onEvent } : {}),
       ...(o.ackTimeoutMs ? { ackTimeoutMs: o.ackTimeoutMs } : {}),
       onConnectedChange: (d) => this.onConnectedChange(d),
+      onFirstConnect: () => {
+        if (++this.firstConnects === this.target) {
+          this.rampMs = performance.now() - this.startedAt;
+          this.allConnectedResolve?.();
+        }
+      },
     });
     this.agents.push(a);
     if (flaps) this.scheduler.every(c.flapPeriodMs, () => this.drop(a));
@@ -145,10 +152,6 @@ export class FleetSlice {
   private onConnectedChange(delta: number): void {
     this.connected += delta;
     this.o.report.setGauge(G.connected, this.connected);
-    if (this.rampMs === null && this.connected === this.target) {
-      this.rampMs = performance.now() - this.startedAt;
-      this.allConnectedResolve?.();
-    }
   }
 
   /** Freezes the gauges (connected as of now) and closes every agent. */

@@ -18,6 +18,8 @@ export interface RentalDriverOptions {
   /** Mean rental time before the stop_instance, ms (exponential). Default 30000. */
   meanRentalMs?: number;
   seed: Seed;
+  /** How long to wait before looking again at a rental still starting when its stop is due, ms. Default 2000. */
+  recheckMs?: number;
 }
 
 /** What the driver has done. */
@@ -89,7 +91,7 @@ export class RentalDriver {
       // one still starting (pull delay) is looked at again a little later.
       const rental = this.o.state.nodes.get(nodeId)?.rentals.get(rentalId);
       if (!rental) {
-        if (triesLeft > 0) this.later(2000, () => tryStop(triesLeft - 1));
+        if (triesLeft > 0) this.later(this.o.recheckMs ?? 2000, () => tryStop(triesLeft - 1));
         return;
       }
       if (rental.state !== 'running') return;

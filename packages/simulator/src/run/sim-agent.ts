@@ -35,6 +35,8 @@ export interface SimAgentOptions {
   report: Report;
   /** Called with +1 / -1 as the agent connects / disconnects (the `connected` gauge). */
   onConnectedChange: (delta: number) => void;
+  /** Called once, on the agent's first connect (the ramp measure). */
+  onFirstConnect?: () => void;
   io?: IoFactory;
   /** Source address to bind (`--source-addresses`). */
   localAddress?: string;
@@ -134,7 +136,10 @@ export class SimAgent {
     const r = this.report;
     a.on('connected', () => {
       if (this.everConnected) r.count(C.reconnects);
-      else r.recordLatency(H.connect, now() - this.connectStartedAt);
+      else {
+        r.recordLatency(H.connect, now() - this.connectStartedAt);
+        this.opts.onFirstConnect?.();
+      }
       this.everConnected = true;
       this.setConnected(true);
     });

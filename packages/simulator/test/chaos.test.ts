@@ -1,0 +1,85 @@
+/**
+ * Each chaos option leaves its mark in the report (and at the backend):
+ * random disconnects and flapping → reconnects; slow agents → ack latency
+ * grows by the delay; malformed frames → protocol errors at the backend and
+ * FW_ACK_REJECTED at the agents. Plus --source-addresses: the backend sees the
+ * agents come from the given loopback addresses.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MockBackend } from '@fleetwire/mock-backend';
+import { FleetPlan } from '../src/model/fleet-plan.js';
+import { C, H, errorCounter } from '../src/report/report.js';
+import { backendFor, runSlice, waitFor, type SliceRun } from './helpers.js';
+
+const AGENTS = 20;
+let cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0)) await c();
+});
+
+async function start(seed: string, o: Parameters<typeof runSlice>[2] extends infer T ? Omit<T & object, 'seed'> : never): Promise<{ backend: MockBackend; run: SliceRun }> {
+  const plan = new FleetPlan({ seed, agents: AGENTS });
+  const backend = await backendFor(plan);
+  const run = runSlice(backend.fleetUrl, plan, { seed, ...o });
+  cleanup.push(async () => {
+    await run.slice.stop();
+    await backend.close();
+  });
+  // With disconnect chaos all agents may never be connected at the same moment; wait for the ramp and one connect each.
+  await waitFor(() => run.slice.agents.length === AGENTS && run.report.histogram(H.connect).count === AGENTS, 'every agent connected once');
+  return { backend, run };
+}
+
+describe('chaos options, each with an observable effect', () => {
+  it('random disconnects → chaos disconnects and as many reconnects', async () => {
+    // 120 per agent per minute = 2/s each: dozens within a second over 20 agents.
+    const { run } = await start('chaos-dc', { chaos: { disconnectRate: 120 } });
+    await waitFor(() => run.report.counter(C.reconnects) >= 10, '10 reconnects');
+    expect(run.report.counter(C.chaosDisconnects)).toBeGreaterThanOrEqual(10);
+    expect(run.report.counter(C.disconnects)).toBeGreaterThanOrEqual(run.report.counter(C.reconnects));
+  });
+
+  it('no chaos → no reconnects (the baseline the others differ from)', async () => {
+    const { run } = await start('chaos-none', { heartbeatIntervalMs: 100 });
+    await waitFor(() => run.report.counter(C.heartbeatsAcked) >= 100, '100 acks');
+    expect(run.report.counter(C.reconnects)).toBe(0);
+    expect(run.report.counter(C.errors)).toBe(0);
+    expect(run.report.p99(H.ack)).toBeLessThan(200);
+  });
+
+  it('flapping agents (100%, every 300 ms) → every agent reconnects', async () => {
+    const { run } = await start('chaos-flap', { chaos: { flapShare: 1, flapPeriodMs: 300 } });
+    await waitFor(() => run.report.counter(C.reconnects) >= AGENTS, `${AGENTS} reconnects`);
+    expect(run.report.counter(C.chaosDisconnects)).toBeGreaterThanOrEqual(AGENTS);
+  });
+
+  it('slow agents (100% : 250 ms) → heartbeat ack latency ≥ the delay', async () => {
+    const { run } = await start('chaos-slow', { heartbeatIntervalMs: 100, chaos: { slowAck: { share: 1, delayMs: 250 } } });
+    await waitFor(() => run.report.counter(C.heartbeatsAcked) >= 40, '40 acks');
+    expect(run.report.percentileMs(H.ack, 1)).toBeGreaterThanOrEqual(249);
+    expect(run.report.counter(C.chaosSlowAcks)).toBeGreaterThanOrEqual(40);
+  });
+
+  it('slow agents (50%) → only about half are slow, the rest ack at once', async () => {
+    const { run } = await start('chaos-slow-half', { heartbeatIntervalMs: 100, chaos: { slowAck: { share: 0.5, delayMs: 300 } } });
+    await waitFor(() => run.report.counter(C.heartbeatsAcked) >= 100, '100 acks');
+    expect(run.report.percentileMs(H.ack, 10)).toBeLessThan(100);
+    expect(run.report.percentileMs(H.ack, 95)).toBeGreaterThanOrEqual(299);
+  });
+
+  it('malformed frames (30%) → protocol errors at the backend, FW_ACK_REJECTED at the agents, connections kept', async () => {
+    const { backend, run } = await start('chaos-malformed', { heartbeatIntervalMs: 100, chaos: { malformedShare: 0.3 } });
+    await waitFor(() => backend.fleet.counters.protocolErrors >= 10, '10 protocol errors at the backend');
+    await waitFor(() => run.report.counter(errorCounter('FW_ACK_REJECTED')) >= 10, '10 rejected acks');
+    expect(run.report.counter(C.chaosMalformed)).toBeGreaterThanOrEqual(10);
+    expect(run.report.counter(C.errors)).toBeGreaterThanOrEqual(10);
+    expect(run.report.counter(C.reconnects)).toBe(0);
+  });
+
+  it('--source-addresses: agents bind the given loopback addresses (engine.io-client passes localAddress to ws)', async () => {
+    const { backend } = await start('chaos-src', { sourceAddresses: ['127.0.0.2', '127.0.0.3'] });
+    const seen = new Set<string>();
+    for (const s of backend.io.of('/fleet').sockets.values()) seen.add(s.handshake.address.replace(/^::ffff:/, ''));
+    expect([...seen].sort()).toEqual(['127.0.0.2', '127.0.0.3']);
+  });
+});

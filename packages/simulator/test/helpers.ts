@@ -1,0 +1,73 @@
+/** Shared test plumbing: a backend that accepts a plan's keys, a slice runner, and polling. */
+import { startMockBackend, type MockBackend } from '@fleetwire/mock-backend';
+import { FleetPlan } from '../src/model/fleet-plan.js';
+import type { LifecycleOptions } from '../src/model/lifecycle.js';
+import { Report } from '../src/report/report.js';
+import type { ChaosOptions } from '../src/cli/args.js';
+import { FleetSlice } from '../src/run/fleet-slice.js';
+import type { EmittedEvent } from '../src/run/sim-agent.js';
+
+export const NO_CHAOS: ChaosOptions = { disconnectRate: 0, flapShare: 0, flapPeriodMs: 10_000, slowAck: null, malformedShare: 0 };
+
+/** Fast lifecycles so a test sees starts, crashes, timeouts and stops within a second or two. */
+export const FAST_LIFECYCLE: Partial<LifecycleOptions> = {
+  pullDelayMs: [5, 30],
+  startDelayMs: [5, 10],
+  startFailureRate: 0.15,
+  runFailureRate: 0.2,
+  timeoutRate: 0.2,
+  failAfterMs: [20, 300],
+  timeoutAfterMs: [50, 400],
+  gracefulStopMs: [5, 30],
+  killStopMs: [2, 10],
+};
+
+/** Polls `cond` every 20 ms until true; throws with `what` after `timeoutMs`. */
+export async function waitFor(cond: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** The mock backend on 127.0.0.1, ephemeral ports, fleet only, accepting the plan's keys. */
+export async function backendFor(plan: FleetPlan, port = 0): Promise<MockBackend> {
+  const keys: string[] = [];
+  for (let i = 0; i < plan.agents; i++) keys.push(plan.agent(i).key);
+  return startMockBackend({ host: '127.0.0.1', keys, ports: { fleet: port, controlPlane: false, vstats: false, lightd: false, monitor: false, admin: false } });
+}
+
+export interface SliceRun {
+  slice: FleetSlice;
+  report: Report;
+  events: EmittedEvent[];
+}
+
+/** Starts agents [start, end) of `plan` against `url`. */
+export function runSlice(
+  url: string,
+  plan: FleetPlan,
+  o: { seed: string; start?: number; end?: number; chaos?: Partial<ChaosOptions>; heartbeatIntervalMs?: number; lifecycle?: Partial<LifecycleOptions>; sourceAddresses?: string[]; rampPerSec?: number },
+): SliceRun {
+  const start = o.start ?? 0;
+  const end = o.end ?? plan.agents;
+  const report = new Report({ dialect: 'fleet', seed: o.seed, fleetAgents: plan.agents, shards: [`${start}-${end}`], startedAt: new Date().toISOString(), endedAt: new Date().toISOString() });
+  const events: EmittedEvent[] = [];
+  const slice = new FleetSlice({
+    url,
+    plan,
+    start,
+    end,
+    rampPerSec: o.rampPerSec ?? 2000,
+    heartbeatIntervalMs: o.heartbeatIntervalMs ?? 5000,
+    chaos: { ...NO_CHAOS, ...o.chaos },
+    seed: o.seed,
+    report,
+    onEvent: (e) => events.push(e),
+    ...(o.lifecycle ? { lifecycle: o.lifecycle } : {}),
+    ...(o.sourceAddresses ? { sourceAddresses: o.sourceAddresses } : {}),
+  });
+  slice.start();
+  return { slice, report, events };
+}
