@@ -92,12 +92,12 @@ export class SimContainer extends EventEmitter<ContainerEvents> {
     if (action === 'start') {
       if (active) return this.daemon('Error: container is already running');
       if (this.state === 'installing') return this.daemon('Error: container is still installing');
-      return this.run([...this.startSteps(), () => this.daemon('Server started')]);
+      return this.run(this.startSteps('Server started'));
     }
     if (!active && this.state !== 'stopping') return this.daemon('Error: container is not running');
     if (action === 'kill') return this.run([() => this.setState('exit'), () => this.daemon('Container stopped')]);
     if (action === 'stop') return this.run(this.stopSteps());
-    this.run([() => this.setState('stopping'), () => this.setState('exit'), ...this.startSteps(), () => this.daemon('Container restarted')]);
+    this.run([() => this.setState('stopping'), () => this.setState('exit'), ...this.startSteps('Container restarted')]);
   }
 
   /** A console command: echoed, then a canned answer from the simulated game/server process. */
@@ -121,12 +121,17 @@ export class SimContainer extends EventEmitter<ContainerEvents> {
     this.removeAllListeners();
   }
 
-  private startSteps(): (() => void)[] {
+  /**
+   * `done` is the daemon message that goes with reaching `running`. It is sent in
+   * the same step as the state: a client that reacts to `running` (e.g. with a
+   * stop) must not cancel a message that belongs to the state it already saw.
+   */
+  private startSteps(done: string): (() => void)[] {
     return [
       () => this.setState('starting'),
       () => (this.daemon('Container started'), this.console('[server] booting\n')),
       // "Running (Pattern Matched)": the done-line appears, then the state follows.
-      () => (this.console('Server started\n'), this.setState('running')),
+      () => (this.console('Server started\n'), this.setState('running'), this.daemon(done)),
     ];
   }
 
