@@ -8,7 +8,7 @@
  * no second periodic task), and lifecycle timers exist only while a rental is
  * starting, stopping or due to fail.
  */
-import { ErrorCodes, FleetAgent, type FleetwireError, type IoFactory, type Scheduler, type StartResult } from '@fleetwire/sdk';
+import { ErrorCodes, FleetAgent, type FleetwireError, type IoFactory, type IoOptions, type Scheduler, type StartResult } from '@fleetwire/sdk';
 import type { AgentIdentity } from '../model/fleet-plan.js';
 import { HostModel, randomHostSpec } from '../model/host.js';
 import { LifecyclePlanner, type LifecycleOptions } from '../model/lifecycle.js';
@@ -88,13 +88,14 @@ export class SimAgent {
       apiKey: id.key,
       nodeId: id.nodeId,
       heartbeatIntervalMs: opts.heartbeatIntervalMs,
-      ackTimeoutMs: opts.ackTimeoutMs,
+      ...(opts.ackTimeoutMs ? { ackTimeoutMs: opts.ackTimeoutMs } : {}),
       scheduler: opts.scheduler,
       metrics: () => this.metrics(),
       onStartInstance: (cmd) => this.start(cmd),
       onStopInstance: (cmd) => this.stop(cmd),
       ...(opts.io ? { io: opts.io } : {}),
-      ...(opts.localAddress ? { socketOptions: { localAddress: opts.localAddress } } : {}),
+      // engine.io-client passes localAddress on to `ws` in Node, but socket.io-client's option types do not list it.
+      ...(opts.localAddress ? { socketOptions: { localAddress: opts.localAddress } as IoOptions } : {}),
     });
     this.wire();
   }
