@@ -1,0 +1,69 @@
+/**
+ * The CLI as CI runs it (spawned): thresholds pass → 0, fail → 1 naming the
+ * failed ones, bad input → 2; `merge` of the two shard reports of a run.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { Report } from '../src/report/report.js';
+
+const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'fleetwire-sim-cli-'));
+
+function sim(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const SMALL = ['run', '--agents', '6', '--duration', '1500ms', '--heartbeat-interval', '200ms', '--live', 'plain', '--rentals-per-minute', '0'];
+
+describe('fleetwire-sim CLI', () => {
+  it('exit codes: thresholds pass → 0, fail → 1 naming them, bad input → 2', async () => {
+    const [pass, fail, bad, badThreshold] = await Promise.all([
+      sim([...SMALL, '--threshold', 'heartbeats>=99%', '--threshold', 'connected>=100%', '--threshold', 'ack_p99<5s']),
+      sim([...SMALL, '--threshold', 'ack_p99<1ms', '--threshold', 'connected>=100%', '--threshold', 'reconnects>5']),
+      sim(['run', '--agents', 'many']),
+      sim(['run', '--threshold', 'latency<5']),
+    ]);
+    expect(pass.code, pass.stderr).toBe(0);
+    expect(pass.stdout).toContain('PASS  connected>=100%');
+    expect(pass.stderr).toContain('started the mock backend in this process');
+    expect(fail.code, fail.stderr).toBe(1);
+    expect(fail.stderr).toMatch(/2 threshold\(s\) failed: ack_p99<1ms \(actual [^)]+\), reconnects>5 \(actual 0\)/);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--agents: expected an agent count');
+    expect(badThreshold.code).toBe(2);
+    expect(badThreshold.stderr).toContain('unknown metric "latency"');
+  }, 60_000);
+
+  it('two shard runs merge into one report covering the whole fleet; merge thresholds set the exit code', async () => {
+    const a = join(dir, 'a.json');
+    const b = join(dir, 'b.json');
+    const runs = await Promise.all([sim([...SMALL, '--shard', '0/2', '--out', a]), sim([...SMALL, '--shard', '1/2', '--out', b])]);
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    const merged = join(dir, 'merged.json');
+    const ok = await sim(['merge', a, b, '--out', merged, '--threshold', 'connected>=100%']);
+    expect(ok.code, ok.stderr).toBe(0);
+    const m = Report.fromJSON(JSON.parse(readFileSync(merged, 'utf8')));
+    const ra = Report.fromJSON(JSON.parse(readFileSync(a, 'utf8')));
+    const rb = Report.fromJSON(JSON.parse(readFileSync(b, 'utf8')));
+    expect(m.meta.shards).toEqual(['0/2', '1/2']);
+    expect(m.gauge('target')).toBe(6);
+    expect(m.counter('heartbeats_acked')).toBe(ra.counter('heartbeats_acked') + rb.counter('heartbeats_acked'));
+    expect(m.histogram('ack').count).toBe(ra.histogram('ack').count + rb.histogram('ack').count);
+    const failing = await sim(['merge', a, b, '--threshold', 'connected>=101%']);
+    expect(failing.code).toBe(1);
+    const twice = await sim(['merge', a, a]);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('appears in more than one report');
+  }, 60_000);
+});
