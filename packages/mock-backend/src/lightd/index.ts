@@ -8,7 +8,8 @@ import { LightdState, type ContainerOptions, type SimContainer, type TokenOption
 import { LightdServer } from './server.js';
 import type { lightd } from '@fleetwire/sdk';
 
-export { LightdServer, type LightdServerOptions, type LightdCounters } from './server.js';
+export { LightdServer } from './server.js';
+export { LightdCore, type LightdCoreOptions, type LightdServerOptions, type LightdCounters } from './core.js';
 export { LightdState, SimContainer, sameStats, type ContainerOptions, type TokenOptions, type TokenRecord, type TokenCheck, type ContainerEvents } from '../state/lightd.js';
 
 /** lightd's default port (the document's examples and shared/protocols/README.md). */

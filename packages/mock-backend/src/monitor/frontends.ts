@@ -5,15 +5,15 @@
  * same way when its token expires mid-session, so a dashboard refreshes it.
  * Fan-out serialises each message once and sends the same string to every stream.
  */
-import type { WebSocket, RawData } from 'ws';
 import { monitor } from '@fleetwire/sdk';
 import { verifyToken } from './jwt.js';
 import type { Logger } from '../logger.js';
+import type { ConnectionHandler, MessageHook, Peer } from '../transport/peer.js';
 
 export type StreamKind = 'metrics' | 'logs';
 
 interface Stream {
-  ws: WebSocket;
+  peer: Peer;
   serverId: string;
   kind: StreamKind;
   expiry: ReturnType<typeof setTimeout> | null;
@@ -26,7 +26,6 @@ export interface FrontendCounters {
 }
 
 const AUTH_CLOSE = 1008;
-const OPEN = 1;
 
 export class FrontendHub {
   private readonly streams = new Map<string, Set<Stream>>();
@@ -36,28 +35,30 @@ export class FrontendHub {
     private readonly secret: string,
     private readonly log: Logger,
     private readonly authTimeoutMs: number,
+    private readonly hook: MessageHook = () => {},
   ) {}
 
-  /** A new frontend socket; it is registered only after a good auth. */
-  accept(ws: WebSocket, kind: StreamKind, serverId: string): void {
+  /** A new frontend connection; it is registered only after a good auth. */
+  accept(peer: Peer, kind: StreamKind, serverId: string): ConnectionHandler {
     let stream: Stream | null = null;
-    ws.on('error', (err) => this.log.warn('monitor: frontend socket error', { serverId, kind, error: err.message }));
+    let open = true;
     let chain = Promise.resolve();
-    const authTimer = setTimeout(() => this.refuse(ws, 'Authentication timeout'), this.authTimeoutMs);
+    const authTimer = setTimeout(() => this.refuse(peer, 'Authentication timeout'), this.authTimeoutMs);
     authTimer.unref();
-    ws.on('message', (data: RawData, isBinary: boolean) => {
+    const onMessage = (text: string, binary: boolean) => {
       // jwtVerify is async: handle frames in order so nothing overtakes the auth.
       chain = chain.then(async () => {
-        const msg = parse(data, isBinary);
+        const msg = parse(text, binary);
+        this.hook('in', msg?.type === 'auth' ? 'auth' : 'invalid');
         if (stream) {
           // The document defines nothing a frontend sends after auth: anything else is reported, never fatal.
-          if (msg === null || msg.type !== 'auth') this.reply(ws, monitor.MONITOR_ERRORS.invalidMessage);
+          if (msg === null || msg.type !== 'auth') this.reply(peer, monitor.MONITOR_ERRORS.invalidMessage);
           return;
         }
         if (msg === null || !monitor.monitorValidators.fromFrontend.auth.check(msg)) {
           clearTimeout(authTimer);
           this.counters.protocolErrors++;
-          return this.refuse(ws, monitor.MONITOR_ERRORS.invalidMessage);
+          return this.refuse(peer, monitor.MONITOR_ERRORS.invalidMessage);
         }
         let exp: number;
         try {
@@ -66,28 +67,33 @@ export class FrontendHub {
           clearTimeout(authTimer);
           this.counters.authFailures++;
           this.log.warn('monitor: frontend token refused', { serverId, kind, reason: (err as Error).message });
-          return this.refuse(ws, 'Invalid or expired token');
+          return this.refuse(peer, 'Invalid or expired token');
         }
         clearTimeout(authTimer);
-        if (ws.readyState !== OPEN) return;
-        stream = { ws, serverId, kind, expiry: null };
+        if (!open) return;
+        stream = { peer, serverId, kind, expiry: null };
         const s = stream;
         // Close at expiry (unref'd: a pending expiry must not keep the process alive).
         s.expiry = setTimeout(() => {
           this.counters.expired++;
-          this.refuse(ws, 'Token expired');
+          this.refuse(peer, 'Token expired');
         }, Math.max(0, exp * 1000 - Date.now()));
         s.expiry.unref();
         this.set(serverId).add(s);
         this.log.info('monitor: frontend stream open', { serverId, kind });
       });
-    });
-    ws.on('close', () => {
-      clearTimeout(authTimer);
-      if (!stream) return;
-      if (stream.expiry) clearTimeout(stream.expiry);
-      this.streams.get(serverId)?.delete(stream);
-    });
+    };
+    return {
+      onMessage,
+      onClose: () => {
+        open = false;
+        clearTimeout(authTimer);
+        if (!stream) return;
+        if (stream.expiry) clearTimeout(stream.expiry);
+        this.streams.get(serverId)?.delete(stream);
+      },
+      onError: (err) => this.log.warn('monitor: frontend socket error', { serverId, kind, error: err.message }),
+    };
   }
 
   /** Sends `msg` to every authenticated stream of `serverId` of the given kinds. Returns how many got it. */
@@ -97,18 +103,19 @@ export class FrontendHub {
     const text = JSON.stringify(msg);
     let n = 0;
     for (const s of set) {
-      if (kinds.includes(s.kind) && s.ws.readyState === OPEN) {
-        s.ws.send(text);
+      if (kinds.includes(s.kind)) {
+        s.peer.send(text);
         n++;
       }
     }
+    if (n > 0) this.hook('out', (msg as { type?: string }).type ?? 'unknown', n);
     return n;
   }
 
   /** Sends a raw frame to every stream of `serverId` (tests: malformed frames). */
   sendRaw(serverId: string, data: string): number {
     let n = 0;
-    for (const s of this.streams.get(serverId) ?? []) if (s.ws.readyState === OPEN) (s.ws.send(data), n++);
+    for (const s of this.streams.get(serverId) ?? []) (s.peer.send(data), n++);
     return n;
   }
 
@@ -125,21 +132,22 @@ export class FrontendHub {
     return set;
   }
 
-  private reply(ws: WebSocket, message: string): void {
-    if (ws.readyState === OPEN) ws.send(JSON.stringify({ type: 'error', message }));
+  private reply(peer: Peer, message: string): void {
+    this.hook('out', 'error');
+    peer.send(JSON.stringify({ type: 'error', message }));
   }
 
-  private refuse(ws: WebSocket, message: string): void {
-    this.reply(ws, message);
-    if (ws.readyState === OPEN) ws.close(AUTH_CLOSE, message);
+  private refuse(peer: Peer, message: string): void {
+    this.reply(peer, message);
+    peer.close(AUTH_CLOSE, message);
   }
 }
 
 /** A frame as a JSON object, or null when it is not one. */
-export function parse(data: RawData, isBinary: boolean): Record<string, unknown> | null {
-  if (isBinary) return null;
+export function parse(text: string, binary: boolean): Record<string, unknown> | null {
+  if (binary) return null;
   try {
-    const v: unknown = JSON.parse(Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString());
+    const v: unknown = JSON.parse(text);
     return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
   } catch {
     return null;

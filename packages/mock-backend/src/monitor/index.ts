@@ -10,7 +10,8 @@ import { MonitorState } from '../state/monitor.js';
 import { DEV_JWT_SECRET, mintDevToken, type MintOptions } from './jwt.js';
 import { MonitorServer } from './server.js';
 
-export { MonitorServer, type MonitorServerOptions, type MonitorCounters } from './server.js';
+export { MonitorServer } from './server.js';
+export { MonitorCore, type MonitorCoreOptions, type MonitorServerOptions, type MonitorCounters } from './core.js';
 export { FrontendHub, type StreamKind, type FrontendCounters } from './frontends.js';
 export { DEV_JWT_SECRET, mintDevToken, verifyToken, type MintOptions } from './jwt.js';
 export { simulatedExecutor, type SimulatedExecutor, type SimContainerStatus } from './simulated.js';

@@ -1,0 +1,92 @@
+/**
+ * Drives the transport-agnostic dialect Routers (peer.ts) from a `ws`
+ * WebSocketServer on an HttpHost: upgrade → Router → HTTP refusal or an
+ * accepted socket whose frames go to the ConnectionHandler.
+ */
+import type { IncomingMessage } from 'node:http';
+import { WebSocket, type WebSocketServer, type RawData } from 'ws';
+import type { HttpHost } from '../http-host.js';
+import { refuseUpgrade } from '../vstats/upgrade.js';
+import type { ConnectionHandler, Peer, PeerRequest, Router } from './peer.js';
+
+/** The request info a Router reads, from an upgrade request. */
+export function requestOf(req: IncomingMessage): PeerRequest {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const headers: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+  return { path: url.pathname, query: url.searchParams, headers, remoteAddress: req.socket.remoteAddress };
+}
+
+/** A Peer over a `ws` socket: sends only while open (a late fan-out to a closing socket is dropped). */
+export function wsPeer(ws: WebSocket): Peer {
+  return {
+    send(text) {
+      if (ws.readyState === WebSocket.OPEN) ws.send(text);
+    },
+    close(code, reason) {
+      if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(code, reason);
+    },
+    terminate: () => ws.terminate(),
+  };
+}
+
+function text(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
+}
+
+/** Wires a `ws` socket to a handler made by `accept`. */
+export function bindWs(ws: WebSocket, accept: (peer: Peer) => ConnectionHandler): ConnectionHandler {
+  const h = accept(wsPeer(ws));
+  ws.on('message', (data: RawData, isBinary: boolean) => h.onMessage(text(data), isBinary));
+  ws.once('close', () => h.onClose());
+  // `ws` reports an oversized or broken frame as 'error' (then closes); unhandled it would crash the process.
+  ws.on('error', (err) => h.onError?.(err));
+  h.onOpen?.();
+  return h;
+}
+
+/**
+ * Routes every upgrade of `http` through `router` (while `active()`): a refusal
+ * becomes its HTTP status, an accepted connection a `ws` socket of `wss`
+ * ('connection' is emitted on `wss`, so ping sweeps see it).
+ */
+export function routeUpgrades(http: HttpHost, wss: WebSocketServer, router: Router, active: () => boolean = () => true): void {
+  http.onUpgrade((req, socket, head) => {
+    if (!active()) return false;
+    const route = router(requestOf(req));
+    if (!route) return false;
+    if ('refuse' in route) {
+      refuseUpgrade(socket, route.refuse.status, route.refuse.reason);
+      return true;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      wss.emit('connection', ws, req);
+      bindWs(ws, route.accept);
+    });
+    return true;
+  });
+}
+
+/**
+ * Closes every client of `wss` with `code` (1001 "going away" by default), waits
+ * up to `timeoutMs` for their close handshakes, terminates the rest, then closes `wss`.
+ */
+export async function closeClients(wss: WebSocketServer, code = 1001, reason = 'server shutting down', timeoutMs = 1000): Promise<void> {
+  const waits = [...wss.clients].map(
+    (ws) =>
+      new Promise<void>((resolve) => {
+        if (ws.readyState === WebSocket.CLOSED) return resolve();
+        const t = setTimeout(() => (ws.terminate(), resolve()), timeoutMs);
+        t.unref();
+        ws.once('close', () => (clearTimeout(t), resolve()));
+        try {
+          ws.close(code, reason);
+        } catch {
+          ws.terminate();
+        }
+      }),
+  );
+  await Promise.all(waits);
+  await new Promise<void>((resolve) => wss.close(() => resolve()));
+}
