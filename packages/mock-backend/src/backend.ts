@@ -23,7 +23,7 @@ import { JobsState } from './state/jobs.js';
 import { MonitorServer } from './monitor/server.js';
 import { DEV_JWT_SECRET, mintDevToken, type MintOptions } from './monitor/jwt.js';
 import { MonitorState } from './state/monitor.js';
-import { startVStatsServer, type VStatsServerHandle } from './vstats/server.js';
+import { attachVStats, type VStatsServerHandle } from './vstats/server.js';
 import { VStatsState } from './state/vstats.js';
 import { LightdServer } from './lightd/server.js';
 import { LightdState } from './state/lightd.js';
@@ -108,7 +108,7 @@ export async function startMockBackend(options: MockBackendOptions = {}): Promis
     // fleet and control-plane share a server when given the same port (both 0 included).
     const cpHost = ports.controlPlane === false ? null : ports.controlPlane === ports.fleet ? fleetHost : await bind(ports.controlPlane);
     const own: Partial<Record<DialectName, HttpHost>> = { fleet: fleetHost, ...(cpHost ? { controlPlane: cpHost } : {}) };
-    for (const d of ['lightd', 'monitor'] as const) {
+    for (const d of ['vstats', 'lightd', 'monitor'] as const) {
       const p = ports[d];
       if (p !== false) own[d] = await bind(p);
     }
@@ -127,9 +127,9 @@ export async function startMockBackend(options: MockBackendOptions = {}): Promis
         controlPlane: { authFailures: servers.controlPlane?.counters.authFailures ?? 0, protocolErrors: 0, open: null },
         monitor: { authFailures: servers.monitor?.counters.authFailures ?? 0, protocolErrors: servers.monitor?.counters.protocolErrors ?? 0, open: null },
         vstats: {
-          authFailures: servers.vstats?.counters.authFailures ?? 0,
+          authFailures: (servers.vstats?.counters.authFailures ?? 0) + (servers.vstats?.counters.originRejections ?? 0),
           protocolErrors: servers.vstats?.counters.invalidMessages ?? 0,
-          open: servers.vstats ? servers.vstats.agentCount() + servers.vstats.dashboardCount() : 0,
+          open: null,
         },
       }),
     });
@@ -156,6 +156,8 @@ export async function startMockBackend(options: MockBackendOptions = {}): Promis
 
     const servers: DialectServers = { controlPlane: null, monitor: null, vstats: null, lightd: null };
     const wsPing = options.wsPingIntervalMs;
+    // Messages per type of the plain-WebSocket dialects, counted by each dialect's message hook.
+    const hook = (d: DialectName) => (direction: 'in' | 'out', type: string, n?: number) => metrics.count(d, direction, type, n);
     if (cpHost) {
       servers.controlPlane = attachControlPlane(cpHost, {
         fleetState: state.fleet,
@@ -163,22 +165,21 @@ export async function startMockBackend(options: MockBackendOptions = {}): Promis
         logger,
         pingIntervalMs: wsPing,
         heartbeatThrottleMs: options.heartbeatThrottleMs,
+        onMessage: hook('controlPlane'),
       });
       closers.push(() => servers.controlPlane!.close());
     }
     const jwtSecret = options.monitorJwtSecret ?? DEV_JWT_SECRET;
     if (own.monitor) {
-      servers.monitor = new MonitorServer(own.monitor, { keys, state: state.monitor, jwtSecret, logger });
+      servers.monitor = new MonitorServer(own.monitor, { keys, state: state.monitor, jwtSecret, logger, onMessage: hook('monitor') });
       closers.push(() => servers.monitor!.close());
     }
     if (own.lightd) {
-      servers.lightd = new LightdServer(own.lightd, { state: state.lightd, logger });
+      servers.lightd = new LightdServer(own.lightd, { state: state.lightd, logger, onMessage: hook('lightd') });
       closers.push(() => servers.lightd!.close());
     }
-    // vstats binds its own port (startVStatsServer has no shared-host variant yet),
-    // so its sockets are below the tracker's reach: see the README's fault table.
-    if (ports.vstats !== false) {
-      servers.vstats = await startVStatsServer({ host, port: ports.vstats, keys, state: state.vstats, logger, pingIntervalMs: wsPing });
+    if (own.vstats) {
+      servers.vstats = attachVStats(own.vstats, { keys, state: state.vstats, logger, pingIntervalMs: wsPing, onMessage: hook('vstats') });
       closers.push(() => servers.vstats!.close());
     }
 
@@ -210,9 +211,9 @@ export async function startMockBackend(options: MockBackendOptions = {}): Promis
       adminUrl: null,
       adminToken,
       async close() {
-        // Plain-WebSocket clients first get a 1001 close frame (Socket.IO clients get
-        // its own disconnect packet from io.close()); then each server cleans up.
-        tracker.closeAll(1001, 'mock backend shutting down', 'fleet');
+        // Each server closes its own clients cleanly: plain-WebSocket ones with a 1001
+        // close frame, Socket.IO ones with its disconnect packet (io.close()). Then the
+        // tracker ends whatever is left (silenced sockets, handshakes never answered).
         for (const c of closers.splice(0).reverse()) await c();
         tracker.closeAll(1001, 'mock backend shutting down');
         await Promise.all(hosts.map((h) => h.close()));
@@ -224,7 +225,7 @@ export async function startMockBackend(options: MockBackendOptions = {}): Promis
       closers.unshift(() => admin!.close());
       backend.adminUrl = admin.url;
     }
-    backend.endpoints = endpointsOf(host, own, admin?.port ?? null, servers.vstats?.port ?? null);
+    backend.endpoints = endpointsOf(host, own, admin?.port ?? null);
     return backend;
   } catch (err) {
     for (const c of closers.reverse()) await c();

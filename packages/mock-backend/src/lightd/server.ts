@@ -5,7 +5,7 @@
  */
 import { WebSocketServer } from 'ws';
 import type { HttpHost } from '../http-host.js';
-import { routeUpgrades } from '../transport/ws-peer.js';
+import { closeClients, routeUpgrades } from '../transport/ws-peer.js';
 import { LightdCore, type LightdCoreOptions } from './core.js';
 
 export { LightdCore, type LightdCoreOptions, type LightdServerOptions, type LightdCounters } from './core.js';
@@ -20,10 +20,10 @@ export class LightdServer extends LightdCore {
     routeUpgrades(http, this.wss, this.route, () => !this.closed);
   }
 
+  /** Closes every client with 1001 (going away), waiting briefly for their close handshakes. */
   close(): Promise<void> {
     this.closed = true;
     this.dispose();
-    for (const ws of this.wss.clients) ws.terminate();
-    return new Promise((resolve) => this.wss.close(() => resolve()));
+    return closeClients(this.wss, 1001, 'lightd server shutting down');
   }
 }

@@ -112,15 +112,15 @@ export class BackendMetrics {
     });
   }
 
-  /** Counts one message; label children are cached so the hot path does no label hashing. */
-  count(dialect: DialectName, direction: Direction, type: string): void {
+  /** Counts `n` (default 1) messages; label children are cached so the hot path does no label hashing. */
+  count(dialect: DialectName, direction: Direction, type: string, n = 1): void {
     const key = `${dialect}|${direction}|${type}`;
     let c = this.children.get(key);
     if (!c) {
       c = this.messages.labels({ dialect, direction, type });
       this.children.set(key, c);
     }
-    c.inc();
+    c.inc(n);
   }
 
   /** FleetServer hook: one success ack sent after `ms`. */

@@ -4,7 +4,7 @@
  */
 import { WebSocketServer } from 'ws';
 import type { HttpHost } from '../http-host.js';
-import { routeUpgrades } from '../transport/ws-peer.js';
+import { closeClients, routeUpgrades } from '../transport/ws-peer.js';
 import { MonitorCore, type MonitorCoreOptions } from './core.js';
 
 export { MonitorCore, type MonitorCoreOptions, type MonitorServerOptions, type MonitorCounters } from './core.js';
@@ -19,11 +19,10 @@ export class MonitorServer extends MonitorCore {
     routeUpgrades(http, this.wss, this.route, () => !this.closed);
   }
 
-  /** Closes every socket and rejects pending requests with FW_CLOSED. */
+  /** Rejects pending requests with FW_CLOSED, closes every client with 1001 (going away). */
   close(): Promise<void> {
     this.closed = true;
     this.rejectPending();
-    for (const ws of this.wss.clients) ws.terminate();
-    return new Promise((resolve) => this.wss.close(() => resolve()));
+    return closeClients(this.wss, 1001, 'monitor server shutting down');
   }
 }
