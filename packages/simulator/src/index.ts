@@ -11,3 +11,9 @@ export { parseThreshold, parseThresholds, evaluateThresholds, knownMetrics, type
 export { renderLiveTty, renderLiveLine, renderSummary, snapshotFrom, redraw, alignColumns, type LiveSnapshot } from './report/render.js';
 export { parseDurationMs, formatMs } from './report/units.js';
 export { parseArgs, DIALECTS, type RunOptions, type MergeOptions, type ChaosOptions, type ParseResult } from './cli/args.js';
+export { runSimulation, type RunIo, type RunResult } from './run/run.js';
+export { FleetSlice, type SliceOptions } from './run/fleet-slice.js';
+export { SimAgent, type SimAgentOptions, type EmittedEvent } from './run/sim-agent.js';
+export { chaosIo, type SocketChaos } from './run/chaos-socket.js';
+export { RentalDriver, type RentalDriverOptions, type RentalDriverCounts } from './run/rentals.js';
+export { startEmbedded, IN_PROCESS_MAX_AGENTS, type EmbeddedBackend, type EmbeddedOptions, type BackendStats } from './run/embedded.js';
