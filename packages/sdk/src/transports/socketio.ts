@@ -8,7 +8,11 @@
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 
 export type { Socket } from 'socket.io-client';
-export type IoOptions = Partial<ManagerOptions & SocketOptions>;
+/**
+ * socket.io-client options, plus `localAddress`: engine.io-client hands it to
+ * `ws` in Node (source address selection, e.g. 127.0.0.2) but its types omit it.
+ */
+export type IoOptions = Partial<ManagerOptions & SocketOptions> & { localAddress?: string };
 /** Something shaped like socket.io-client's `io()`. */
 export type IoFactory = (url: string, options: IoOptions) => Socket;
 

@@ -15,8 +15,10 @@ export interface RentalDriverOptions {
   nodeIds: readonly string[];
   /** New rentals per minute over the whole fleet. 0 = none. */
   perMinute: number;
-  /** Mean rental time before the stop_instance, ms (exponential). Default 30000. */
+  /** Mean rental time before the stop_instance, ms (exponential, on top of minRentalMs). Default 30000. */
   meanRentalMs?: number;
+  /** Shortest rental time, ms. Default 0. */
+  minRentalMs?: number;
   seed: Seed;
   /** How long to wait before looking again at a rental still starting when its stop is due, ms. Default 2000. */
   recheckMs?: number;
@@ -73,7 +75,7 @@ export class RentalDriver {
     const k = this.n++;
     const nodeId = r.pick(this.o.nodeIds);
     const rentalId = `rental-${String(k).padStart(6, '0')}`;
-    const lifetime = r.exponential(this.o.meanRentalMs ?? 30_000);
+    const lifetime = (this.o.minRentalMs ?? 0) + r.exponential(this.o.meanRentalMs ?? 30_000);
     const graceful = r.chance(0.9);
     const res = await this.o.fleet.startInstance(nodeId, {
       rentalId,

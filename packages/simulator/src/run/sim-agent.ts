@@ -8,7 +8,7 @@
  * no second periodic task), and lifecycle timers exist only while a rental is
  * starting, stopping or due to fail.
  */
-import { ErrorCodes, FleetAgent, type FleetwireError, type IoFactory, type IoOptions, type Scheduler, type StartResult } from '@fleetwire/sdk';
+import { ErrorCodes, FleetAgent, type FleetwireError, type IoFactory, type Scheduler, type StartResult } from '@fleetwire/sdk';
 import type { AgentIdentity } from '../model/fleet-plan.js';
 import { HostModel, randomHostSpec } from '../model/host.js';
 import { LifecyclePlanner, type LifecycleOptions } from '../model/lifecycle.js';
@@ -94,8 +94,7 @@ export class SimAgent {
       onStartInstance: (cmd) => this.start(cmd),
       onStopInstance: (cmd) => this.stop(cmd),
       ...(opts.io ? { io: opts.io } : {}),
-      // engine.io-client passes localAddress on to `ws` in Node, but socket.io-client's option types do not list it.
-      ...(opts.localAddress ? { socketOptions: { localAddress: opts.localAddress } as IoOptions } : {}),
+      ...(opts.localAddress ? { socketOptions: { localAddress: opts.localAddress } } : {}),
     });
     this.wire();
   }
