@@ -130,6 +130,13 @@ describe('fleetwire-mock CLI', () => {
     await expect(parseArgs(args)).rejects.toBeInstanceOf(UsageError);
   });
 
+  it('--help prints the options once on stdout and exits 0', async () => {
+    const h = run(['--help']);
+    expect((await h.exit).code).toBe(0);
+    expect(h.stdout.match(/Runs the fleetwire mock control plane/g)).toHaveLength(1);
+    expect(h.stdout).toContain('--vstats-port');
+  });
+
   it('bad flags exit 2 with the message and a --help hint on stderr; a start failure exits 1', async () => {
     const bad = run(['--bogus', '--fleet-port', 'x']);
     expect((await bad.exit).code).toBe(2);

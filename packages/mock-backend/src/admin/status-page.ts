@@ -4,6 +4,7 @@
  * esbuild from status-app.ts on first request and cached for the process: the
  * page always runs the SDK source it ships with, with no build step.
  */
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { MockBackend } from '../backend.js';
 import type { Route } from './http.js';
@@ -29,12 +30,21 @@ const HTML = `<!doctype html>
 
 let bundle: Promise<string> | null = null;
 
+/** status-app.ts beside this file (running from src/) or in the package's src/ (running from dist/, which ships src). */
+function statusAppEntry(): string {
+  for (const rel of ['./status-app.ts', '../src/admin/status-app.ts', '../../src/admin/status-app.ts']) {
+    const p = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(p)) return p;
+  }
+  throw new Error('status page: status-app.ts not found beside the module nor in the package src/');
+}
+
 /** Bundles status-app.ts for browsers (once per process). */
 export function buildStatusApp(): Promise<string> {
   bundle ??= (async () => {
     const { build } = await import('esbuild');
     const out = await build({
-      entryPoints: [fileURLToPath(new URL('./status-app.ts', import.meta.url))],
+      entryPoints: [statusAppEntry()],
       bundle: true,
       write: false,
       format: 'esm',

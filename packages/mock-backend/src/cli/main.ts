@@ -7,7 +7,7 @@
 import { startMockBackend, type MockBackend } from '../backend.js';
 import { KeyStore, writeKeysFile } from '../keys.js';
 import { consoleLogger } from '../logger.js';
-import { buildParser, parseArgs, UsageError } from './args.js';
+import { parseArgs, UsageError } from './args.js';
 import { describe, startInfo } from './print.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -21,10 +21,7 @@ async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  if (cmd === null) {
-    process.stdout.write(`${await buildParser([]).getHelp()}\n`);
-    return 0;
-  }
+  if (cmd === null) return 0; // --help: yargs has printed it already
   if (cmd.kind === 'generate-keys') {
     await writeKeysFile(cmd.out, cmd.count);
     process.stdout.write(cmd.count === 1 ? `wrote 1 key to ${cmd.out}\n` : `wrote ${cmd.count} keys to ${cmd.out}\n`);
