@@ -38,6 +38,32 @@ async function cpClient(b: MockBackend): Promise<{ ws: WebSocket; frames: string
 }
 
 describe('fault injection', () => {
+  it('vstats: drop and refuse-auth reach its sockets now that it shares the backend HTTP host', async () => {
+    const b = await backend();
+    const { VStatsAgent } = await import('@fleetwire/sdk');
+    const { sampleReport } = await import('../../sdk/test/vstats-fixtures.js');
+    const vstatsAgent = () => {
+      const a = new VStatsAgent({ url: `ws://127.0.0.1:${b.endpoints.vstats!.port}`, token: KEY, metrics: () => sampleReport(), backoff: { initialDelayMs: 20, maxDelayMs: 100 } });
+      const codes: string[] = [];
+      a.on('error', (e) => codes.push(e.code));
+      cleanups.push(() => a.close());
+      a.connect();
+      return { a, codes };
+    };
+    const { a, codes } = vstatsAgent();
+    await until(() => b.servers.vstats!.agentCount() === 1, 'agent connected');
+    expect((await api(b, 'POST', '/api/faults/refuse-auth', { ms: 60_000 })).status).toBe(200);
+    expect((await api(b, 'POST', '/api/faults/drop', { dialect: 'vstats' })).json).toEqual({ dropped: 1 });
+    // Its reconnect meets the injected 401 at the upgrade: a terminal auth error for the SDK.
+    await until(() => a.state === 'closed', 'agent refused on reconnect');
+    expect(b.tracker.refused.vstats).toBe(1);
+    expect(codes).toContain(ErrorCodes.FW_AUTH_REJECTED);
+    expect(b.servers.vstats!.agentCount()).toBe(0);
+    await api(b, 'DELETE', '/api/faults');
+    const again = vstatsAgent();
+    await until(() => b.servers.vstats!.agentCount() === 1 && again.a.state === 'connected', 'a new agent connects after the fault ends');
+  });
+
   it('drop: all connections (agents reconnect), or a fraction of them', async () => {
     const b = await backend();
     const agents = ['n1', 'n2', 'n3', 'n4'].map((id) => agent(b, id).a);

@@ -1,8 +1,9 @@
 /** /metrics on the admin port: the counters move when FleetAgent traffic flows. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startMockBackend, type MockBackend } from '@fleetwire/mock-backend';
-import type { Scheduler } from '@fleetwire/sdk';
+import { ControlPlaneEvents, LightdConsole, MonitorAgent, VStatsAgent, VStatsDashboard, type Scheduler } from '@fleetwire/sdk';
 import { admin, fleetAgent, until } from './admin-helpers.js';
+import { sampleReport } from '../../sdk/test/vstats-fixtures.js';
 
 const KEY = 'metrics-key';
 const cleanups: (() => unknown)[] = [];
@@ -77,5 +78,47 @@ describe('/metrics', () => {
     expect(sample(after, 'fleetwire_mock_nodes', { state: 'online' })).toBe(0);
     expect(sample(after, 'fleetwire_mock_nodes', { state: 'offline' })).toBe(1);
     await until(async () => sample(await scrape(), 'fleetwire_mock_open_connections', { dialect: 'fleet' }) === 0, 'connection gone');
+  });
+
+  it('counts messages per type for monitor, lightd, vstats and control-plane, and vstats connections', async () => {
+    const b: MockBackend = await startMockBackend({ ephemeral: true, keys: [KEY], heartbeatThrottleMs: 0 });
+    cleanups.push(() => b.close());
+    const scrape = async () => (await admin(b.adminUrl!, null, 'GET', '/metrics')).json as string;
+    const msgs = (t: string, dialect: string, direction: string, type: string) => sample(t, 'fleetwire_mock_messages_total', { dialect, direction, type });
+    const backoff = { initialDelayMs: 20, maxDelayMs: 100 };
+    const track = <T extends { close(): unknown }>(c: T) => (cleanups.push(() => c.close()), c);
+
+    const cp = track(new ControlPlaneEvents({ url: b.endpoints.controlPlane!.url, backoff }));
+    cp.connect();
+    const dash = track(new VStatsDashboard({ url: b.endpoints.vstats!.url, backoff }));
+    dash.connect();
+    await until(() => b.servers.controlPlane!.clientCount() === 1 && b.servers.vstats!.dashboardCount() === 1, 'listeners up');
+    const monitor = track(new MonitorAgent({ url: b.endpoints.monitor!.url, apiKey: KEY, metrics: () => ({ cpu_percent: 1, memory_percent: 2, disk_usage: [], network: [] }), backoff }));
+    monitor.connect();
+    const vs = track(new VStatsAgent({ url: `ws://127.0.0.1:${b.endpoints.vstats!.port}`, token: KEY, metrics: () => sampleReport(), backoff }));
+    vs.connect();
+    b.state.lightd.createContainer('m-ctr', { state: 'running', stepMs: 5 });
+    const con = track(new LightdConsole({ url: b.endpoints.lightd!.url.replace(/\/ws\/.*$/, ''), internalId: 'm-ctr', token: b.state.lightd.createToken().token, backoff }));
+    con.connect();
+    await until(() => con.containerState === 'running', 'console up');
+    await con.requestLogs(2000);
+    b.state.jobs.createJob({ steps: 1, stepMs: 1 });
+
+    const t = (await until(async () => {
+      const x = await scrape();
+      return msgs(x, 'controlPlane', 'out', 'job:completed') === 1 && msgs(x, 'vstats', 'out', 'metrics') >= 1 && msgs(x, 'monitor', 'in', 'metrics') >= 1 && x;
+    }, 'traffic of every dialect counted')) as string;
+    expect(msgs(t, 'monitor', 'in', 'auth')).toBe(1);
+    expect(msgs(t, 'monitor', 'out', 'auth_success')).toBe(1);
+    expect(msgs(t, 'lightd', 'out', 'event')).toBeGreaterThanOrEqual(1);
+    expect(msgs(t, 'lightd', 'out', 'stats')).toBe(1);
+    expect(msgs(t, 'lightd', 'in', 'request_logs')).toBe(1);
+    expect(msgs(t, 'lightd', 'out', 'logs')).toBe(1);
+    expect(msgs(t, 'vstats', 'in', 'metrics')).toBeGreaterThanOrEqual(1);
+    expect(msgs(t, 'vstats', 'out', 'server_added')).toBe(1); // one dashboard, one server
+    expect(msgs(t, 'controlPlane', 'out', 'job:created')).toBe(1);
+    // vstats sockets are now seen at the backend's HTTP upgrade: one agent + one dashboard.
+    expect(sample(t, 'fleetwire_mock_open_connections', { dialect: 'vstats' })).toBe(2);
+    expect(sample(t, 'fleetwire_mock_open_connections', { dialect: 'monitor' })).toBe(1);
   });
 });
