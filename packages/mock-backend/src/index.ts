@@ -10,3 +10,14 @@ export { consoleLogger, silentLogger, type Logger } from './logger.js';
 export { Faults, type FaultSnapshot, type MalformedKind } from './faults/faults.js';
 export { ConnectionTracker, DIALECTS, type DialectName } from './faults/connections.js';
 export { BackendMetrics } from './metrics/metrics.js';
+
+// ── plain-WebSocket dialects on their own (network servers and their transport-agnostic cores) ──
+export { startMonitorServer, MonitorServer, MonitorCore, MonitorState, FrontendHub, simulatedExecutor, mintDevToken, DEV_JWT_SECRET, MONITOR_DEFAULT_PORT } from './monitor/index.js';
+export type { StartMonitorOptions, RunningMonitorServer, MonitorCoreOptions, MonitorCounters, SimulatedExecutor } from './monitor/index.js';
+export { startLightdServer, LightdServer, LightdCore, LightdState, LIGHTD_DEFAULT_PORT } from './lightd/index.js';
+export type { StartLightdOptions, RunningLightdServer, LightdCoreOptions, LightdCounters } from './lightd/index.js';
+export { attachVStats, startVStatsServer, VStatsCore, VStatsState, serverIdForToken } from './vstats/index.js';
+export type { VStatsAttachOptions, VStatsServerOptions, VStatsServerHandle, VStatsCounters } from './vstats/index.js';
+export { attachControlPlane, ControlPlaneCore, ControlPlaneBus, JobsState } from './control-plane/index.js';
+export type { ControlPlaneOptions, ControlPlaneHandle, ControlPlaneCounters } from './control-plane/index.js';
+export { REFUSED_CLOSE_CODE, type Peer, type PeerRequest, type ConnectionHandler, type Router, type Route, type MessageHook } from './transport/peer.js';
