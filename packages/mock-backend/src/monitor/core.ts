@@ -79,7 +79,12 @@ export class MonitorCore {
     if (req.path === monitor.MONITOR_PATHS.agent) return { accept: (peer) => this.acceptAgent(peer) };
     const m = /^\/api\/v1\/ws\/(metrics|logs)\/([^/]+)$/.exec(req.path);
     if (!m) return null;
-    const serverId = decodeURIComponent(m[2]!);
+    let serverId: string;
+    try {
+      serverId = decodeURIComponent(m[2]!);
+    } catch {
+      return null; // a broken %-escape: not a path of ours (404)
+    }
     return { accept: (peer) => this.frontends.accept(peer, m[1] as 'metrics' | 'logs', serverId) };
   };
 
