@@ -58,14 +58,14 @@ describe('parseArgs run', () => {
 
   it('reads every flag of the issue', async () => {
     const o = await run(
-      '--dialect', 'vstats', '--url', 'ws://127.0.0.1:3001', '--agents', '3', '--ramp', '50', '--duration', '1m30s',
+      '--dialect', 'monitor', '--url', 'ws://127.0.0.1:8000', '--agents', '3', '--ramp', '50', '--duration', '1m30s',
       '--heartbeat-interval', '250ms', '--seed', 'abc', '--keys', 'keys.txt', '--gpus', '1-4',
       '--chaos-disconnect-rate', '0.5', '--chaos-flap', '5%', '--chaos-flap-period', '3s', '--chaos-slow-ack', '10%:2s', '--chaos-malformed', '0.001',
-      '--workers', '2', '--shard', '1/3', '--out', 'r.json', '--threshold', 'ack_p99<100ms', '--threshold', 'errors<0.1%', '--live', 'plain',
+      '--workers', '2', '--shard', '1/3', '--out', 'r.json', '--threshold', 'connect_p99<100ms', '--threshold', 'errors<0.1%', '--live', 'plain',
     );
     expect(o).toMatchObject({
-      dialect: 'vstats',
-      url: 'ws://127.0.0.1:3001',
+      dialect: 'monitor',
+      url: 'ws://127.0.0.1:8000',
       agents: 3,
       rampPerSec: 50,
       durationMs: 90_000,
@@ -80,7 +80,21 @@ describe('parseArgs run', () => {
       out: 'r.json',
       live: 'plain',
     });
-    expect(o.thresholds.map((t) => t.expr)).toEqual(['ack_p99<100ms', 'errors<0.1%']);
+    expect(o.thresholds.map((t) => t.expr)).toEqual(['connect_p99<100ms', 'errors<0.1%']);
+  });
+
+  it('monitor and vstats: what has no samples or no meaning there is refused with the reason, exit 2', async () => {
+    expect(await fails('run', '--dialect', 'vstats', '--threshold', 'ack_p99<100ms')).toMatch(/--threshold ack_p99<100ms: vstats agents get no acks and no rentals, so ack has no samples; use connected, errors/);
+    expect(await fails('run', '--dialect', 'monitor', '--threshold', 'heartbeats>=99%')).toMatch(/--threshold heartbeats>=99%: monitor agents get no acks.*command_\*, commands/);
+    expect(await fails('run', '--dialect', 'vstats', '--threshold', 'command_p99<1s')).toMatch(/only monitor agents get commands/);
+    expect(await fails('run', '--dialect', 'monitor', '--url', 'ws://127.0.0.1:8000', '--threshold', 'command_p99<1s')).toMatch(/measured at the embedded mock backend/);
+    expect(await fails('run', '--threshold', 'metrics>=99%')).toMatch(/fleet agents send heartbeats, not metrics messages/);
+    expect(await fails('run', '--dialect', 'vstats', '--chaos-slow-ack', '5%:1s')).toMatch(/--chaos-slow-ack: vstats agents answer nothing/);
+    expect(await fails('run', '--dialect', 'vstats', '--commands-per-minute', '5')).toMatch(/--commands-per-minute: monitor only/);
+    expect(await fails('run', '--dialect', 'monitor', '--rentals-per-minute', '5')).toMatch(/--rentals-per-minute: fleet only/);
+    const ok = await run('--dialect', 'monitor', '--commands-per-minute', '120', '--threshold', 'connected>=99%', '--threshold', 'command_p99<500ms', '--threshold', 'metrics>=99%');
+    expect(ok).toMatchObject({ dialect: 'monitor', commandsPerMinute: 120 });
+    expect(ok.thresholds.map((t) => t.metric)).toEqual(['connected', 'command_p99', 'metrics']);
   });
 
   it('durations accept 30s / 5m / 1h / ms', async () => {

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { parseShard, type Shard } from '../model/fleet-plan.js';
 import { parseKeysFile, type KeyEntry } from '../model/keys.js';
-import { parseThresholds, knownMetrics, type Threshold } from '../report/thresholds.js';
+import { parseThresholds, knownMetrics, thresholdProblem, type Threshold } from '../report/thresholds.js';
 import * as v from './values.js';
 
 export const DIALECTS = ['fleet', 'monitor', 'vstats'] as const;
@@ -58,6 +58,8 @@ export interface RunOptions {
   rentalsPerMinute: number;
   /** Embedded backend only: mean rental time before its stop_instance, ms. Default 30000. */
   meanRentalMs: number;
+  /** Embedded backend, monitor only: commands per minute over the fleet, sent by the backend and answered by the agents. Default 60. */
+  commandsPerMinute: number;
   /** Source addresses agents bind to, round-robin (`--source-addresses 127.0.0.2,127.0.0.3`). Empty: the OS picks. */
   sourceAddresses: string[];
   /** Where the embedded backend runs: auto (in process up to 9,000 agents), in-process, child. */
@@ -94,22 +96,28 @@ const ENV_PREFIX = 'FLEETWIRE_SIM';
 function runFlags(y: Argv, io: ArgsIo): Argv {
   const s = (describe: string, def?: string) => ({ type: 'string' as const, requiresArg: true, describe, ...(def !== undefined ? { default: def } : {}) });
   return y
-    .option('dialect', { choices: DIALECTS, default: 'fleet', describe: 'protocol the agents speak', requiresArg: true })
+    .option('dialect', {
+      choices: DIALECTS,
+      default: 'fleet',
+      describe: 'protocol the agents speak: fleet (Socket.IO, acks, rentals), monitor (metrics + commands answered with simulated output), vstats (full system metrics reports)',
+      requiresArg: true,
+    })
     .option('url', s('control plane URL (default: start the mock backend in-process)'))
     .option('agents', s('agents in the whole fleet (all shards together)', '1000'))
     .option('ramp', s('new connections per second', '200'))
     .option('duration', s('how long to run: 30s, 5m, 1h, 500ms (default: until Ctrl-C)'))
-    .option('heartbeat-interval', s('heartbeat / metrics interval', '5s'))
+    .option('heartbeat-interval', s('fleet heartbeat / monitor and vstats metrics interval', '5s'))
     .option('seed', s('seed: same seed, same fleet and event sequence', '1'))
     .option('keys', s('file with one key per agent (text lines or JSON; the mock backend\'s generated file works as is)'))
     .option('gpus', s('GPUs per host: N or MIN-MAX (drawn per agent)', '8'))
     .option('chaos-disconnect-rate', s('random disconnects per agent per minute', '0'))
     .option('chaos-flap', s('share of agents that flap (0.05 or 5%)', '0'))
     .option('chaos-flap-period', s('how often a flapping agent drops', '10s'))
-    .option('chaos-slow-ack', s('SHARE:DELAY, slow agents that answer late, e.g. 5%:2s'))
-    .option('chaos-malformed', s('share of frames sent malformed (0.001 or 0.1%)', '0'))
+    .option('chaos-slow-ack', s('SHARE:DELAY, slow agents that answer late, e.g. 5%:2s (fleet: acks; monitor: command answers; not vstats)'))
+    .option('chaos-malformed', s('share of frames sent malformed (0.001 or 0.1%): fleet heartbeats, monitor/vstats metrics', '0'))
     .option('rentals-per-minute', s('embedded backend only: start_instance commands per minute over the fleet (0 = none)', '60'))
     .option('rental-duration', s('embedded backend only: mean rental time before its stop_instance', '30s'))
+    .option('commands-per-minute', s('embedded backend, monitor only: commands per minute over the fleet, answered with simulated output (0 = none)', '60'))
     .option('embedded-backend', {
       choices: BACKEND_MODES,
       default: 'auto',
@@ -128,10 +136,16 @@ function runFlags(y: Argv, io: ArgsIo): Argv {
     .example('$0 run --duration 2m --threshold "ack_p99<100ms"', 'CI: exit 1 when a threshold fails')
     .example('$0 run --agents 20000 --shard 0/2 --out a.json', 'half the fleet here (1/2 on another machine)')
     .example('$0 run --chaos-slow-ack 5%:2s --chaos-flap 1%', 'chaos: slow acks, flapping agents')
+    .example('$0 run --dialect monitor --duration 1m --threshold "connected>=99%" --threshold "command_p99<500ms"', 'monitor agents; the embedded backend sends commands')
+    .example('$0 run --dialect vstats --url ws://127.0.0.1:3001 --keys keys.txt', 'vstats agents against a running vstats server')
     .example('$0 run --agents 10000 --workers 2 --source-addresses 127.0.0.2,127.0.0.3', '10,000 agents; the embedded backend moves to a child process above 9,000')
     .example('FLEETWIRE_SIM_AGENTS=500 $0 run --config sim.json', 'environment variables and a config file')
-    .epilogue(`Threshold metrics: ${knownMetrics()}.\nEvery flag can also be set as FLEETWIRE_SIM_<FLAG> (e.g. FLEETWIRE_SIM_HEARTBEAT_INTERVAL=2s).\n` +
-        `Without --url the mock backend is started for you (on an ephemeral 127.0.0.1 port) and sent rentals (--rentals-per-minute). ` +
+    .epilogue(`Threshold metrics: ${knownMetrics()}.\n` +
+        `monitor and vstats have no acks: ack_*, event_ack_*, heartbeats, heartbeat_rate, events and instances_* would have no samples there and are refused; ` +
+        `use connected, errors, reconnects, connect_*, metrics_sent, metrics (received by the embedded backend, % of sent) and, for monitor against the embedded backend, command_* and commands.\n` +
+        `Every flag can also be set as FLEETWIRE_SIM_<FLAG> (e.g. FLEETWIRE_SIM_HEARTBEAT_INTERVAL=2s).\n` +
+        `Without --url the mock backend is started for you (on an ephemeral 127.0.0.1 port): fleet agents are sent rentals (--rentals-per-minute), ` +
+        `monitor agents commands (--commands-per-minute), vstats agents nothing (that dialect has no server-to-agent messages). ` +
         `Open files: one process holds ~20,000 sockets here (ulimit -n); an in-process backend holds the server end of every agent's socket too, ` +
         `so above 9,000 agents the embedded backend runs in a child process (--embedded-backend). Worker threads share the process's file table: ` +
         `for more than ~19,000 agents per machine run several processes with --shard.`);
@@ -304,11 +318,28 @@ function validateRun(a: Record<string, unknown>, io: ArgsIo): ParseResult {
     live: str(a['live']) as LiveMode,
     rentalsPerMinute: get('rentals-per-minute', nonNegative('rentals per minute'), 60),
     meanRentalMs: get('rental-duration', v.duration, 30_000),
+    commandsPerMinute: get('commands-per-minute', nonNegative('commands per minute'), 60),
     sourceAddresses: (str(a['source-addresses']) ?? '').split(',').map((x) => x.trim()).filter((x) => x.length > 0),
     backend: (str(a['embedded-backend']) ?? 'auto') as BackendMode,
   };
   if (options.url !== null && a['rentals-per-minute'] !== undefined && str(a['rentals-per-minute']) !== '60' && options.rentalsPerMinute > 0) {
     errors.push('--rentals-per-minute: only with the embedded backend (against --url the control plane sends its own commands)');
+  }
+  const given = (flag: string, def: string) => a[flag] !== undefined && str(a[flag]) !== def;
+  if (options.dialect !== 'fleet') {
+    if (given('rentals-per-minute', '60')) errors.push(`--rentals-per-minute: fleet only (--dialect ${options.dialect} has no rentals)`);
+    if (given('rental-duration', '30s')) errors.push(`--rental-duration: fleet only (--dialect ${options.dialect} has no rentals)`);
+  }
+  if (options.dialect !== 'monitor' && given('commands-per-minute', '60')) errors.push(`--commands-per-minute: monitor only (--dialect ${options.dialect} gets no commands)`);
+  if (options.url !== null && given('commands-per-minute', '60') && options.commandsPerMinute > 0) {
+    errors.push('--commands-per-minute: only with the embedded backend (against --url the control plane sends its own commands)');
+  }
+  if (options.dialect === 'vstats' && options.chaos.slowAck !== null) {
+    errors.push('--chaos-slow-ack: vstats agents answer nothing (no acks, no commands), so there is nothing to be late with');
+  }
+  for (const t of options.thresholds) {
+    const problem = thresholdProblem(t, options.dialect, options.url === null);
+    if (problem) errors.push(`--threshold ${t.expr}: ${problem}`);
   }
   for (const addr of options.sourceAddresses) if (!/^\d{1,3}(\.\d{1,3}){3}$|^[0-9a-f:]+$/i.test(addr)) errors.push(`--source-addresses: "${addr}" is not an IP address`);
   if (options.shard.count > agents) errors.push(`--shard ${options.shard.index}/${options.shard.count}: more shards than agents (${agents}); some shards would be empty`);

@@ -55,7 +55,7 @@ describe('live views', () => {
   });
 
   it('before any ack, latencies show "-" not 0', () => {
-    const empty = new Report({ dialect: 'vstats', seed: '1', fleetAgents: 1, shards: ['0/1'], startedAt: '2024-01-01T00:00:00.000Z', endedAt: '2024-01-01T00:00:00.000Z' });
+    const empty = new Report({ dialect: 'fleet', seed: '1', fleetAgents: 1, shards: ['0/1'], startedAt: '2024-01-01T00:00:00.000Z', endedAt: '2024-01-01T00:00:00.000Z' });
     expect(renderLiveLine(snapshotFrom(empty, 1000))).toContain('ack_p50=- ack_p95=- ack_p99=-');
     expect(renderLiveTty(snapshotFrom(empty, 3_700_000))).toContain('1:01:40 (Ctrl-C to stop)');
   });

@@ -22,12 +22,23 @@ export interface LiveSnapshot {
   reconnects: number;
   errors: number;
   lifecycle: { starts: number; started: number; stopped: number; failed: number; timedOut: number };
+  /** monitor / vstats: metrics messages per second over the interval. */
+  metricsPerSec: number;
+  /** monitor: commands received and answered by the agents. */
+  commands: { received: number; answered: number };
 }
 
-/** Where the previous snapshot left off, for the heartbeat rate. */
+/** Where the previous snapshot left off, for the rates. */
 export interface RateBase {
   elapsedMs: number;
   heartbeatsAcked: number;
+  /** Default 0. */
+  metricsSent?: number;
+}
+
+/** The rate base of `report` at `elapsedMs` (what the live view keeps between refreshes). */
+export function rateBaseOf(report: Report, elapsedMs: number): RateBase {
+  return { elapsedMs, heartbeatsAcked: report.counter(C.heartbeatsAcked), metricsSent: report.counter(C.metricsSent) };
 }
 
 /**
@@ -54,6 +65,8 @@ export function snapshotFrom(report: Report, elapsedMs: number, prev?: RateBase,
       failed: report.counter(C.instancesFailed),
       timedOut: report.counter(C.instancesTimedOut),
     },
+    metricsPerSec: dt > 0 ? ((report.counter(C.metricsSent) - (prev?.metricsSent ?? 0)) * 1000) / dt : 0,
+    commands: { received: report.counter(C.commandsReceived), answered: report.counter(C.commandsAnswered) },
   };
   if (durationMs !== undefined) snap.durationMs = durationMs;
   return snap;
@@ -83,6 +96,15 @@ export function alignColumns(rows: readonly (readonly string[])[], gap = 2): str
 export function renderLiveTty(s: LiveSnapshot): string {
   const time = s.durationMs !== undefined ? `${clock(s.elapsedMs)} / ${clock(s.durationMs)}` : `${clock(s.elapsedMs)} (Ctrl-C to stop)`;
   const l = s.lifecycle;
+  if (s.dialect !== 'fleet') {
+    // monitor / vstats: metrics instead of acked heartbeats, commands instead of rentals; no acks to show.
+    return alignColumns([
+      ['fleetwire-sim', `${s.dialect}  ${time}`],
+      ['connected', `${int(s.connected)} / ${int(s.target)} (${pct(s.connected, s.target)})    metrics/s ${s.metricsPerSec.toFixed(1)}`],
+      ...(s.dialect === 'monitor' ? [['commands', `received ${int(s.commands.received)}  answered ${int(s.commands.answered)}`]] : []),
+      ['reconnects', `${int(s.reconnects)}    errors ${int(s.errors)}`],
+    ]);
+  }
   return alignColumns([
     ['fleetwire-sim', `${s.dialect}  ${time}`],
     ['connected', `${int(s.connected)} / ${int(s.target)} (${pct(s.connected, s.target)})    heartbeats/s ${s.heartbeatsPerSec.toFixed(1)}`],
@@ -96,6 +118,10 @@ export function renderLiveTty(s: LiveSnapshot): string {
 export function renderLiveLine(s: LiveSnapshot): string {
   const l = s.lifecycle;
   const c = s.ack.count;
+  if (s.dialect !== 'fleet') {
+    const cmds = s.dialect === 'monitor' ? ` commands=${s.commands.answered}/${s.commands.received}` : '';
+    return `[${clock(s.elapsedMs)}] ${s.dialect} connected=${s.connected}/${s.target} metrics/s=${s.metricsPerSec.toFixed(1)}${cmds} reconnects=${s.reconnects} errors=${s.errors}`;
+  }
   return (
     `[${clock(s.elapsedMs)}] ${s.dialect} connected=${s.connected}/${s.target} hb/s=${s.heartbeatsPerSec.toFixed(1)} ` +
     `ack_p50=${lat(s.ack.p50, c)} ack_p95=${lat(s.ack.p95, c)} ack_p99=${lat(s.ack.p99, c)} ` +
@@ -117,31 +143,74 @@ function latencyRow(report: Report, name: string, label: string): string[] {
   return [label, `p50 ${formatMs(h.percentileMs(50))}  p95 ${formatMs(h.percentileMs(95))}  p99 ${formatMs(h.percentileMs(99))}  max ${formatMs(h.maxMs)}  (n=${int(h.count)})`];
 }
 
+/** The rows every dialect shares, after its own: connect time, reconnects, errors by code. */
+function commonRows(report: Report): string[][] {
+  const n = (k: string) => report.counter(k);
+  const rows: string[][] = [
+    latencyRow(report, H.connect, 'connect time'),
+    ['reconnects', `${int(n(C.reconnects))}  (disconnects ${int(n(C.disconnects))}, failed connects ${int(n(C.connectFailures))})`],
+    ['errors', `${int(n(C.errors))}  (${pct(n(C.errors), n(C.messagesSent))} of ${int(n(C.messagesSent))} messages)`],
+  ];
+  for (const k of Object.keys(report.counters).sort()) if (k.startsWith('errors.')) rows.push([`  ${k.slice(7)}`, int(n(k))]);
+  return rows;
+}
+
+function fleetRows(report: Report): string[][] {
+  const n = (k: string) => report.counter(k);
+  const rows: string[][] = [
+    ['heartbeats', `sent ${int(n(C.heartbeatsSent))}  acked ${int(n(C.heartbeatsAcked))}  (${report.durationMs > 0 ? ((n(C.heartbeatsAcked) * 1000) / report.durationMs).toFixed(1) : '0'}/s)`],
+    latencyRow(report, H.ack, 'ack latency'),
+    ['lifecycle events', `sent ${int(n(C.eventsSent))}  acked ${int(n(C.eventsAcked))}`],
+    latencyRow(report, H.eventAck, 'event ack latency'),
+    ...commonRows(report),
+    ['lifecycle', `start commands ${int(n(C.startCommands))}  started ${int(n(C.instancesStarted))}  stopped ${int(n(C.instancesStopped))}  failed ${int(n(C.instancesFailed))}  timed out ${int(n(C.instancesTimedOut))}`],
+  ];
+  if (n('backend.heartbeats') + n('backend.lifecycle_receipts') > 0) {
+    rows.push([
+      'control plane saw',
+      `heartbeats ${int(n('backend.heartbeats'))}  protocol errors ${int(n('backend.protocol_errors'))}  lifecycle receipts ${int(n('backend.lifecycle_receipts'))} (facts ${int(n('backend.lifecycle_facts'))})`,
+    ]);
+  }
+  return rows;
+}
+
+/** monitor / vstats: metrics instead of acked heartbeats; commands (monitor); no acks, said so rather than shown empty. */
+function wsDialectRows(report: Report): string[][] {
+  const n = (k: string) => report.counter(k);
+  const d = report.meta.dialect;
+  const rows: string[][] = [
+    ['metrics', `sent ${int(n(C.metricsSent))}  (${report.durationMs > 0 ? ((n(C.metricsSent) * 1000) / report.durationMs).toFixed(1) : '0'}/s)`],
+  ];
+  if (d === 'vstats') rows.push(['keepalives', `sent ${int(n(C.keepalivesSent))}`]);
+  if (d === 'monitor') {
+    rows.push(['commands', `received ${int(n(C.commandsReceived))}  answered ${int(n(C.commandsAnswered))}`]);
+    const h = report.findHistogram(H.command);
+    rows.push(h && h.count > 0 ? latencyRow(report, H.command, 'command round trip') : ['command round trip', 'no samples (measured at the embedded backend, which sends --commands-per-minute)']);
+  }
+  rows.push(['ack latency', `none: ${d} has no acks (ack_* and event_ack_* thresholds do not apply)`]);
+  rows.push(...commonRows(report));
+  if (n('backend.metrics') + n('backend.protocol_errors') + n('backend.commands_sent') > 0) {
+    const cmds = d === 'monitor'
+      ? `  commands sent ${int(n('backend.commands_sent'))} answered ${int(n('backend.commands_answered'))} failed ${int(n('backend.commands_failed'))} not delivered ${int(n('backend.commands_undelivered'))}`
+      : '';
+    rows.push(['control plane saw', `metrics ${int(n('backend.metrics'))}  protocol errors ${int(n('backend.protocol_errors'))}  auth failures ${int(n('backend.auth_failures'))}${cmds}`]);
+  }
+  return rows;
+}
+
 /** The end-of-run summary: aligned plain text, then thresholds as PASS/FAIL lines. */
 export function renderSummary(report: Report, thresholds: readonly ThresholdResult[] = []): string {
   const m = report.meta;
   const n = (k: string) => report.counter(k);
   const rows: string[][] = [
     ['connected', `${int(report.gauge(G.connected))} / ${int(report.gauge(G.target))} (${pct(report.gauge(G.connected), report.gauge(G.target))})`],
-    ['heartbeats', `sent ${int(n(C.heartbeatsSent))}  acked ${int(n(C.heartbeatsAcked))}  (${report.durationMs > 0 ? ((n(C.heartbeatsAcked) * 1000) / report.durationMs).toFixed(1) : '0'}/s)`],
-    latencyRow(report, H.ack, 'ack latency'),
-    ['lifecycle events', `sent ${int(n(C.eventsSent))}  acked ${int(n(C.eventsAcked))}`],
-    latencyRow(report, H.eventAck, 'event ack latency'),
-    latencyRow(report, H.connect, 'connect time'),
-    ['reconnects', `${int(n(C.reconnects))}  (disconnects ${int(n(C.disconnects))}, failed connects ${int(n(C.connectFailures))})`],
-    ['errors', `${int(n(C.errors))}  (${pct(n(C.errors), n(C.messagesSent))} of ${int(n(C.messagesSent))} messages)`],
+    ...(m.dialect === 'fleet' ? fleetRows(report) : wsDialectRows(report)),
   ];
-  for (const k of Object.keys(report.counters).sort()) if (k.startsWith('errors.')) rows.push([`  ${k.slice(7)}`, int(n(k))]);
-  rows.push(
-    ['lifecycle', `start commands ${int(n(C.startCommands))}  started ${int(n(C.instancesStarted))}  stopped ${int(n(C.instancesStopped))}  failed ${int(n(C.instancesFailed))}  timed out ${int(n(C.instancesTimedOut))}`],
-  );
   const chaos = n(C.chaosDisconnects) + n(C.chaosMalformed) + n(C.chaosSlowAcks);
-  if (chaos > 0) rows.push(['chaos', `disconnects ${int(n(C.chaosDisconnects))}  malformed ${int(n(C.chaosMalformed))}  slow acks ${int(n(C.chaosSlowAcks))}`]);
-  if (n('backend.heartbeats') + n('backend.lifecycle_receipts') > 0) {
-    rows.push([
-      'control plane saw',
-      `heartbeats ${int(n('backend.heartbeats'))}  protocol errors ${int(n('backend.protocol_errors'))}  lifecycle receipts ${int(n('backend.lifecycle_receipts'))} (facts ${int(n('backend.lifecycle_facts'))})`,
-    ]);
+  if (chaos > 0) {
+    const row = ['chaos', `disconnects ${int(n(C.chaosDisconnects))}  malformed ${int(n(C.chaosMalformed))}  slow ${m.dialect === 'monitor' ? 'answers' : 'acks'} ${int(n(C.chaosSlowAcks))}`];
+    const backend = rows.findIndex((r) => r[0] === 'control plane saw');
+    rows.splice(backend < 0 ? rows.length : backend, 0, row);
   }
   const head = `fleetwire-sim summary: ${m.dialect}, seed ${m.seed}, ${int(m.fleetAgents)} agents in the fleet, shards ${m.shards.join(' ')}, ${formatMs(report.durationMs)}`;
   let out = `${head}\n\n${alignColumns(rows)}\n`;

@@ -35,6 +35,13 @@ export const C = {
   chaosDisconnects: 'chaos_disconnects',
   chaosMalformed: 'chaos_malformed',
   chaosSlowAcks: 'chaos_slow_acks',
+  /** monitor and vstats: metrics messages / reports sent. */
+  metricsSent: 'metrics_sent',
+  /** vstats: `{type:"heartbeat"}` keepalives sent (no ack in that dialect). */
+  keepalivesSent: 'keepalives_sent',
+  /** monitor: `command` / `docker_command` received and answered. */
+  commandsReceived: 'commands_received',
+  commandsAnswered: 'commands_answered',
 } as const;
 
 /** The per-code error counter (`errors.FW_ACK_TIMEOUT`); the runner counts it beside the total `errors`. */
@@ -43,8 +50,12 @@ export const errorCounter = (code: string): string => `errors.${code}`;
 /** Gauge names: current connected agents and the agents this report covers. */
 export const G = { connected: 'connected', target: 'target' } as const;
 
-/** Histogram names: heartbeat ack latency, lifecycle event ack latency, connect time. */
-export const H = { ack: 'ack', eventAck: 'event_ack', connect: 'connect' } as const;
+/**
+ * Histogram names: heartbeat ack latency and lifecycle event ack latency
+ * (fleet only: monitor and vstats have no acks), connect time (every dialect),
+ * command round trip (monitor, measured at the embedded control plane).
+ */
+export const H = { ack: 'ack', eventAck: 'event_ack', connect: 'connect', command: 'command' } as const;
 
 /** What a report is about. */
 export interface ReportMeta {

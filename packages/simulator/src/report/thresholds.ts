@@ -58,7 +58,32 @@ const COUNT_METRICS: Record<string, CountMetric> = {
   instances_failed: { value: counter(C.instancesFailed), base: starts, describe: '% of start commands' },
   instances_timed_out: { value: counter(C.instancesTimedOut), base: starts, describe: '% of start commands' },
   heartbeat_rate: { value: (r) => (r.durationMs > 0 ? (r.counter(C.heartbeatsAcked) * 1000) / r.durationMs : 0), describe: 'acked heartbeats per second' },
+  metrics_sent: { value: counter(C.metricsSent), describe: 'monitor/vstats metrics messages sent' },
+  metrics: { value: counter('backend.metrics'), base: counter(C.metricsSent), describe: 'monitor/vstats metrics the embedded backend counted, % of sent' },
+  commands: { value: counter('backend.commands_answered'), base: counter('backend.commands_sent'), describe: 'monitor commands answered, % of sent by the embedded backend' },
 };
+
+/** Metrics that only mean something in the fleet dialect (acks, rentals). */
+const FLEET_ONLY = new Set(['ack', 'event_ack', 'heartbeats', 'heartbeat_rate', 'events', 'instances_started', 'instances_failed', 'instances_timed_out']);
+/** Metrics measured at the embedded backend: none against --url. */
+const EMBEDDED_ONLY = new Set(['metrics', 'commands', 'command']);
+
+/**
+ * Why threshold `t` cannot be measured for `dialect` (fleet-only metrics on
+ * monitor/vstats, monitor command metrics elsewhere, backend-side metrics
+ * against --url), or null when it can. The CLI refuses such a threshold (exit
+ * 2) rather than let it pass or fail on no samples.
+ */
+export function thresholdProblem(t: Threshold, dialect: string, embedded: boolean): string | null {
+  const base = t.unit === 'ms' ? ((LATENCY.exec(t.metric) as RegExpExecArray)[1] as string) : t.metric;
+  if (dialect !== 'fleet' && FLEET_ONLY.has(base)) {
+    return `${dialect} agents get no acks and no rentals, so ${base} has no samples; use connected, errors, reconnects, connect_*, metrics_sent, metrics${dialect === 'monitor' ? ', command_*, commands' : ''}`;
+  }
+  if (dialect === 'fleet' && ['metrics', 'metrics_sent'].includes(base)) return 'fleet agents send heartbeats, not metrics messages; use heartbeats or heartbeat_rate';
+  if ((base === 'command' || base === 'commands') && dialect !== 'monitor') return `only monitor agents get commands (this run is --dialect ${dialect})`;
+  if (!embedded && EMBEDDED_ONLY.has(base)) return `${base} is measured at the embedded mock backend; against --url it has no samples`;
+  return null;
+}
 
 const HISTS = Object.values(H);
 const LATENCY = new RegExp(`^(${HISTS.join('|')})_(p\\d+(?:\\.\\d+)?|max|min|mean)$`);

@@ -1,18 +1,24 @@
 /**
  * Runs a contiguous slice of the fleet plan in this thread: creates the agents
  * at the ramp rate, one shared scheduler for every periodic task (heartbeats,
- * flapping, random disconnects), and the chaos each agent was drawn for.
+ * metrics, flapping, random disconnects), and the chaos each agent was drawn
+ * for. The agents speak the slice's dialect: fleet (SimAgent), monitor or
+ * vstats (ws-agents.ts); ramp, chaos and the connected gauge are the same.
  */
 import { createSharedScheduler, type SharedScheduler } from '@fleetwire/sdk';
-import type { ChaosOptions } from '../cli/args.js';
+import type { ChaosOptions, Dialect } from '../cli/args.js';
 import type { FleetPlan } from '../model/fleet-plan.js';
 import type { LifecycleOptions } from '../model/lifecycle.js';
 import { Rng } from '../model/rng.js';
 import { C, G, type Report } from '../report/report.js';
 import { chaosIo } from './chaos-socket.js';
 import { SimAgent, type EmittedEvent } from './sim-agent.js';
+import type { SliceAgent } from './slice-agent.js';
+import { SimMonitorAgent, SimVStatsAgent } from './ws-agents.js';
 
 export interface SliceOptions {
+  /** What the agents speak. Default 'fleet'. */
+  dialect?: Dialect;
   url: string;
   plan: FleetPlan;
   /** Agent indices [start, end) of the whole fleet. */
@@ -46,8 +52,12 @@ function poisson(rng: Rng, lambda: number): number {
 
 const CHAOS_TICK_MS = 250;
 
-export class FleetSlice {
-  readonly agents: SimAgent[] = [];
+/**
+ * A slice of agents. `A` is the agent class of the slice's dialect: SimAgent
+ * (the default, fleet), SimMonitorAgent or SimVStatsAgent.
+ */
+export class FleetSlice<A extends SliceAgent = SimAgent> {
+  readonly agents: A[] = [];
   readonly scheduler: SharedScheduler;
   private connected = 0;
   private rampTimer: ReturnType<typeof setInterval> | null = null;
@@ -102,10 +112,8 @@ export class FleetSlice {
     }
   }
 
-  private drop(a: SimAgent): void {
-    if (!a.connected) return;
-    this.o.report.count(C.chaosDisconnects);
-    a.agent.dropConnection();
+  private drop(a: A): void {
+    if (a.drop()) this.o.report.count(C.chaosDisconnects);
   }
 
   private addAgent(index: number): void {
@@ -117,35 +125,55 @@ export class FleetSlice {
     const flaps = crng.chance(c.flapShare);
     const slow = c.slowAck !== null && crng.chance(c.slowAck.share);
     const report = o.report;
-    const io = chaosIo({
-      ackDelayMs: slow && c.slowAck ? c.slowAck.delayMs : 0,
-      malformedShare: c.malformedShare,
-      rng: crng.fork('malformed'),
-      onSlowAck: () => report.count(C.chaosSlowAcks),
-      onMalformed: () => report.count(C.chaosMalformed),
-    });
     const addrs = o.sourceAddresses ?? [];
-    const a = new SimAgent({
+    const localAddress = addrs.length > 0 ? addrs[index % addrs.length] : undefined;
+    const common = {
       identity,
       url: o.url,
       heartbeatIntervalMs: o.heartbeatIntervalMs,
       scheduler: this.scheduler,
       report,
-      io,
-      ...(addrs.length > 0 ? { localAddress: addrs[index % addrs.length] } : {}),
-      ...(o.lifecycle ? { lifecycle: o.lifecycle } : {}),
-      ...(o.onEvent ? { onEvent: o.onEvent } : {}),
-      ...(o.ackTimeoutMs ? { ackTimeoutMs: o.ackTimeoutMs } : {}),
-      onConnectedChange: (d) => this.onConnectedChange(d),
+      onConnectedChange: (d: number) => this.onConnectedChange(d),
       onFirstConnect: () => {
         if (++this.firstConnects === this.target) {
           this.rampMs = performance.now() - this.startedAt;
           this.allConnectedResolve?.();
         }
       },
-    });
-    this.agents.push(a);
-    if (flaps) this.scheduler.every(c.flapPeriodMs, () => this.drop(a));
+    };
+    let a: SliceAgent;
+    const dialect = o.dialect ?? 'fleet';
+    if (dialect === 'fleet') {
+      const io = chaosIo({
+        ackDelayMs: slow && c.slowAck ? c.slowAck.delayMs : 0,
+        malformedShare: c.malformedShare,
+        rng: crng.fork('malformed'),
+        onSlowAck: () => report.count(C.chaosSlowAcks),
+        onMalformed: () => report.count(C.chaosMalformed),
+      });
+      a = new SimAgent({
+        ...common,
+        io,
+        ...(localAddress ? { localAddress } : {}),
+        ...(o.lifecycle ? { lifecycle: o.lifecycle } : {}),
+        ...(o.onEvent ? { onEvent: o.onEvent } : {}),
+        ...(o.ackTimeoutMs ? { ackTimeoutMs: o.ackTimeoutMs } : {}),
+      });
+    } else {
+      const ws = {
+        ...common,
+        socket: {
+          ...(localAddress ? { localAddress } : {}),
+          malformedShare: c.malformedShare,
+          rng: crng.fork('malformed'),
+          onMalformed: () => report.count(C.chaosMalformed),
+        },
+        answerDelayMs: slow && c.slowAck ? c.slowAck.delayMs : 0,
+      };
+      a = dialect === 'monitor' ? new SimMonitorAgent(ws) : new SimVStatsAgent(ws);
+    }
+    this.agents.push(a as A);
+    if (flaps) this.scheduler.every(c.flapPeriodMs, () => this.drop(a as A));
     a.connect();
   }
 

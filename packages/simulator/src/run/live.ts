@@ -4,8 +4,8 @@
  * text itself comes from report/render.ts.
  */
 import type { LiveMode } from '../cli/args.js';
-import { C, type Report } from '../report/report.js';
-import { redraw, renderLiveLine, renderLiveTty, snapshotFrom, type RateBase } from '../report/render.js';
+import type { Report } from '../report/report.js';
+import { rateBaseOf, redraw, renderLiveLine, renderLiveTty, snapshotFrom, type RateBase } from '../report/render.js';
 
 export interface LiveViewOptions {
   mode: LiveMode;
@@ -26,7 +26,7 @@ export function startLiveView(current: () => Report, startedAt: number, o: LiveV
     const report = current();
     const elapsedMs = performance.now() - startedAt;
     const snap = snapshotFrom(report, elapsedMs, prev, o.durationMs);
-    prev = { elapsedMs, heartbeatsAcked: report.counter(C.heartbeatsAcked) };
+    prev = rateBaseOf(report, elapsedMs);
     if (mode === 'tty') {
       const text = renderLiveTty(snap);
       o.out.write(redraw(text, lines));

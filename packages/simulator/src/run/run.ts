@@ -14,6 +14,7 @@ import { type Report, type ReportMeta } from '../report/report.js';
 import { renderSummary } from '../report/render.js';
 import { evaluateThresholds, type ThresholdResult } from '../report/thresholds.js';
 import { formatMs } from '../report/units.js';
+import { addBackendStats } from './backend-stats.js';
 import { startEmbedded, type EmbeddedBackend } from './embedded.js';
 import { startLiveView } from './live.js';
 import { localRunner, workerRunner, type Runner, type SliceSpec } from './runners.js';
@@ -48,10 +49,6 @@ function signals(): { promise: Promise<string>; dispose: () => void } {
 
 export async function runSimulation(o: RunOptions, io: RunIo = { stdout: process.stdout, stderr: process.stderr }): Promise<RunResult> {
   const say = (line: string) => io.stderr.write(`${line}\n`);
-  if (o.dialect !== 'fleet') {
-    say(`fleetwire-sim: --dialect ${o.dialect}: the runner drives fleet agents only so far (monitor and vstats have host models but no runner yet)`);
-    return { exitCode: 2, report: null, thresholds: [] };
-  }
   let plan: FleetPlan;
   try {
     plan = new FleetPlan({ seed: o.seed, agents: o.agents, gpus: o.gpus, ...(o.keys ? { keys: o.keys } : {}) });
@@ -69,6 +66,8 @@ export async function runSimulation(o: RunOptions, io: RunIo = { stdout: process
     for (let i = start; i < end; i++) ids.push(plan.agent(i));
     try {
       embedded = await startEmbedded({
+        dialect: o.dialect,
+        commandsPerMinute: o.commandsPerMinute,
         keys: ids.map((a) => a.key),
         nodeIds: ids.map((a) => a.nodeId),
         rentalsPerMinute: o.rentalsPerMinute,
@@ -81,18 +80,20 @@ export async function runSimulation(o: RunOptions, io: RunIo = { stdout: process
       return { exitCode: 1, report: null, thresholds: [] };
     }
     url = embedded.url;
+    const why = o.backend === 'child' ? '--embedded-backend child' : 'above 9,000 agents, for the open-file limit';
+    const driving = o.dialect === 'fleet' ? `${o.rentalsPerMinute} rentals/min` : o.dialect === 'monitor' ? `${o.commandsPerMinute} commands/min` : 'vstats agents get no commands';
     say(
-      `fleetwire-sim: no --url given: started the mock backend ${embedded.where === 'in-process' ? 'in this process' : `in a child process (pid ${embedded.pid}; above 9,000 agents, for the open-file limit)`} on ${url}; ` +
-        `${o.rentalsPerMinute} rentals/min`,
+      `fleetwire-sim: no --url given: started the mock backend ${embedded.where === 'in-process' ? 'in this process' : `in a child process (pid ${embedded.pid}; ${why})`} on ${url}; ${driving}`,
     );
   }
   say(
-    `fleetwire-sim: ${end - start} of ${o.agents} fleet agents (shard ${shardText}) → ${url}, ramp ${o.rampPerSec}/s, heartbeat ${formatMs(o.heartbeatIntervalMs)}, ` +
+    `fleetwire-sim: ${end - start} of ${o.agents} ${o.dialect} agents (shard ${shardText}) → ${url}, ramp ${o.rampPerSec}/s, ${o.dialect === 'fleet' ? 'heartbeat' : 'metrics every'} ${formatMs(o.heartbeatIntervalMs)}, ` +
       `seed ${o.seed}${o.workers > 1 ? `, ${o.workers} workers` : ''}${o.durationMs ? `, for ${formatMs(o.durationMs)}` : ', until Ctrl-C'}`,
   );
 
   const meta: ReportMeta = { dialect: o.dialect, seed: o.seed, fleetAgents: o.agents, shards: [shardText], startedAt: new Date().toISOString(), endedAt: new Date().toISOString() };
   const spec: SliceSpec = {
+    dialect: o.dialect,
     url,
     plan: { seed: o.seed, agents: o.agents, gpus: o.gpus, ...(o.keys ? { keys: o.keys } : {}) },
     start,
@@ -131,15 +132,7 @@ export async function runSimulation(o: RunOptions, io: RunIo = { stdout: process
   report.meta.endedAt = new Date().toISOString();
   if (embedded) {
     try {
-      const s = await embedded.stats();
-      // What the control plane saw, beside what the agents saw: protocol errors from malformed frames show up here.
-      report.count('backend.heartbeats', s.heartbeats);
-      report.count('backend.protocol_errors', s.protocolErrors);
-      report.count('backend.auth_failures', s.authFailures);
-      report.count('backend.lifecycle_receipts', s.lifecycleReceipts);
-      report.count('backend.lifecycle_facts', s.facts);
-      report.count('backend.rentals_started', s.rentals.startsSent);
-      report.count('backend.rentals_stopped', s.rentals.stopsSent);
+      addBackendStats(report, o.dialect, await embedded.stats());
     } catch (err) {
       say(`fleetwire-sim: could not read the backend's counters: ${(err as Error).message}`);
     }

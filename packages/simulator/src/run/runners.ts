@@ -4,14 +4,16 @@
  * its report back (merged exactly, like shard reports).
  */
 import { Worker } from 'node:worker_threads';
-import type { ChaosOptions } from '../cli/args.js';
+import type { ChaosOptions, Dialect } from '../cli/args.js';
 import { FleetPlan, type FleetPlanOptions } from '../model/fleet-plan.js';
 import { Report, mergeReports, type ReportJSON, type ReportMeta } from '../report/report.js';
 import { workerEntry } from './entries.js';
 import { FleetSlice } from './fleet-slice.js';
+import type { SliceAgent } from './slice-agent.js';
 
 /** What a slice of agents needs, in a form that crosses a worker boundary (structured clone). */
 export interface SliceSpec {
+  dialect: Dialect;
   url: string;
   plan: FleetPlanOptions;
   start: number;
@@ -38,7 +40,7 @@ export interface Runner {
 /** Agents in this thread. */
 export function localRunner(spec: SliceSpec): Runner {
   const report = new Report(spec.meta);
-  const slice = new FleetSlice({ ...spec, plan: new FleetPlan(spec.plan), report });
+  const slice = new FleetSlice<SliceAgent>({ ...spec, plan: new FleetPlan(spec.plan), report });
   slice.start();
   return {
     current: () => report,

@@ -14,6 +14,7 @@ import { HostModel, randomHostSpec } from '../model/host.js';
 import { LifecyclePlanner, type LifecycleOptions } from '../model/lifecycle.js';
 import type { InstanceStarted, InstanceStopped, StartInstance, StopInstance } from '../model/sdk.js';
 import { C, H, errorCounter, type Report } from '../report/report.js';
+import type { SliceAgent } from './slice-agent.js';
 
 /** Errors that are not counted in the `errors` total: they are counted as disconnects / connect failures, or are planned. */
 const NOT_ERRORS = new Set<string>([ErrorCodes.FW_CONNECTION_LOST, ErrorCodes.FW_CONNECT_FAILED, ErrorCodes.FW_CLOSED]);
@@ -57,7 +58,7 @@ const sleep = (ms: number, timers: Set<ReturnType<typeof setTimeout>>): Promise<
     timers.add(t);
   });
 
-export class SimAgent {
+export class SimAgent implements SliceAgent {
   readonly agent: FleetAgent;
   readonly host: HostModel;
   readonly identity: AgentIdentity;
@@ -107,6 +108,13 @@ export class SimAgent {
 
   get connected(): boolean {
     return this.isConnected;
+  }
+
+  /** Drops the Socket.IO connection like a network failure (FleetAgent reconnects and resends). False when not connected. */
+  drop(): boolean {
+    if (!this.isConnected) return false;
+    this.agent.dropConnection();
+    return true;
   }
 
   /** Closes the agent and cancels its pending lifecycle timers. */
