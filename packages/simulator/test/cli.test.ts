@@ -45,6 +45,29 @@ describe('fleetwire-sim CLI', () => {
     expect(badThreshold.stderr).toContain('unknown metric "latency"');
   }, 60_000);
 
+  it('--dialect monitor: metrics, commands from the embedded backend, thresholds of that dialect → 0; a fleet-only threshold → 2', async () => {
+    const out = join(dir, 'monitor.json');
+    const MON = ['run', '--dialect', 'monitor', '--agents', '6', '--duration', '2s', '--heartbeat-interval', '200ms', '--live', 'plain', '--commands-per-minute', '1200'];
+    const [ok, refused] = await Promise.all([
+      sim([...MON, '--out', out, '--threshold', 'connected>=100%', '--threshold', 'errors<1%', '--threshold', 'metrics>=90%', '--threshold', 'command_p99<2s']),
+      sim([...MON, '--threshold', 'ack_p99<100ms']),
+    ]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toContain('6 of 6 monitor agents');
+    expect(ok.stdout).toMatch(/\] monitor connected=6\/6 metrics\/s=/);
+    expect(ok.stdout).toContain('none: monitor has no acks');
+    expect(ok.stdout).toMatch(/command round trip +p50 /);
+    expect(ok.stdout).toContain('PASS  command_p99<2s');
+    const r = Report.fromJSON(JSON.parse(readFileSync(out, 'utf8')));
+    expect(r.meta.dialect).toBe('monitor');
+    expect(r.counter('metrics_sent')).toBeGreaterThan(6 * 5);
+    expect(r.counter('backend.metrics')).toBeGreaterThan(0);
+    expect(r.counter('backend.commands_answered')).toBeGreaterThan(0);
+    expect(r.histogram('command').count).toBe(r.counter('backend.commands_answered'));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('monitor agents get no acks and no rentals, so ack has no samples');
+  }, 60_000);
+
   it('two shard runs merge into one report covering the whole fleet; merge thresholds set the exit code', async () => {
     const a = join(dir, 'a.json');
     const b = join(dir, 'b.json');

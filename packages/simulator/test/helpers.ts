@@ -3,7 +3,7 @@ import { startMockBackend, type MockBackend } from '@fleetwire/mock-backend';
 import { FleetPlan } from '../src/model/fleet-plan.js';
 import type { LifecycleOptions } from '../src/model/lifecycle.js';
 import { Report } from '../src/report/report.js';
-import type { ChaosOptions } from '../src/cli/args.js';
+import type { ChaosOptions, Dialect } from '../src/cli/args.js';
 import { FleetSlice } from '../src/run/fleet-slice.js';
 import type { EmittedEvent } from '../src/run/sim-agent.js';
 
@@ -48,13 +48,14 @@ export interface SliceRun {
 export function runSlice(
   url: string,
   plan: FleetPlan,
-  o: { seed: string; start?: number; end?: number; chaos?: Partial<ChaosOptions>; heartbeatIntervalMs?: number; lifecycle?: Partial<LifecycleOptions>; sourceAddresses?: string[]; rampPerSec?: number },
+  o: { seed: string; dialect?: Dialect; start?: number; end?: number; chaos?: Partial<ChaosOptions>; heartbeatIntervalMs?: number; lifecycle?: Partial<LifecycleOptions>; sourceAddresses?: string[]; rampPerSec?: number },
 ): SliceRun {
   const start = o.start ?? 0;
   const end = o.end ?? plan.agents;
-  const report = new Report({ dialect: 'fleet', seed: o.seed, fleetAgents: plan.agents, shards: [`${start}-${end}`], startedAt: new Date().toISOString(), endedAt: new Date().toISOString() });
+  const report = new Report({ dialect: o.dialect ?? 'fleet', seed: o.seed, fleetAgents: plan.agents, shards: [`${start}-${end}`], startedAt: new Date().toISOString(), endedAt: new Date().toISOString() });
   const events: EmittedEvent[] = [];
   const slice = new FleetSlice({
+    ...(o.dialect ? { dialect: o.dialect } : {}),
     url,
     plan,
     start,
