@@ -9,6 +9,9 @@ export default defineConfig([
     sourcemap: true,
     clean: true,
     target: 'es2022',
+    // import.meta.url in the CJS build: src/run/entries.ts finds dist/run/*.js by it
+    // (without the shim `require('@fleetwire/simulator')` threw at load).
+    shims: true,
   },
   // The CLI and the entries it starts as a worker thread / child process (ESM only, kept at
   // dist/cli and dist/run so src/run/entries.ts finds them beside each other).
@@ -18,6 +21,5 @@ export default defineConfig([
     sourcemap: true,
     clean: false,
     target: 'es2022',
-    banner: { js: '' },
   },
 ]);

@@ -17,3 +17,9 @@ export { SimAgent, type SimAgentOptions, type EmittedEvent } from './run/sim-age
 export { chaosIo, type SocketChaos } from './run/chaos-socket.js';
 export { RentalDriver, type RentalDriverOptions, type RentalDriverCounts } from './run/rentals.js';
 export { startEmbedded, IN_PROCESS_MAX_AGENTS, type EmbeddedBackend, type EmbeddedOptions, type BackendStats } from './run/embedded.js';
+export { SimMonitorAgent, SimVStatsAgent, type WsSimAgentOptions } from './run/ws-agents.js';
+export { agentSocket, type AgentSocket, type WsChaosOptions } from './run/ws-socket.js';
+export { CommandDriver, type CommandDriverOptions, type CommandDriverCounts } from './run/commands.js';
+export { SimulatedShell, SIMULATED_COMMANDS, type SimCommandResult, type SimDockerResult } from './model/commands.js';
+export { thresholdProblem } from './report/thresholds.js';
+export type { SliceAgent } from './run/slice-agent.js';
