@@ -86,3 +86,42 @@ describe('renderSummary', () => {
     expect(alignColumns([['a', 'bb', 'c'], ['ddd', 'e', 'f']])).toBe('a    bb  c\nddd  e   f');
   });
 });
+
+describe('monitor and vstats', () => {
+  function wsReport(dialect: 'monitor' | 'vstats'): Report {
+    const r = new Report({ dialect, seed: '1', fleetAgents: 100, shards: ['0/1'], startedAt: '2024-01-01T00:00:00.000Z', endedAt: '2024-01-01T00:00:10.000Z' });
+    r.setGauge(G.target, 100);
+    r.setGauge(G.connected, 100);
+    r.count(C.metricsSent, 200);
+    r.count(C.messagesSent, 210);
+    r.count(C.commandsReceived, 10);
+    r.count(C.commandsAnswered, 10);
+    r.count('backend.metrics', 200);
+    r.count('backend.commands_sent', 10);
+    r.count('backend.commands_answered', 10);
+    for (let i = 1; i <= 10; i++) r.recordLatency(H.command, i);
+    return r;
+  }
+
+  it('live views show metrics/s and commands instead of acks and lifecycle', () => {
+    const s = snapshotFrom(wsReport('monitor'), 10_000, { elapsedMs: 9_000, heartbeatsAcked: 0, metricsSent: 180 });
+    expect(s.metricsPerSec).toBe(20);
+    expect(renderLiveLine(s)).toBe('[00:10] monitor connected=100/100 metrics/s=20.0 commands=10/10 reconnects=0 errors=0');
+    const tty = renderLiveTty(s).split('\n');
+    expect(tty[1]).toBe('connected      100 / 100 (100.0%)    metrics/s 20.0');
+    expect(tty[2]).toBe('commands       received 10  answered 10');
+    expect(renderLiveTty(snapshotFrom(wsReport('vstats'), 10_000))).not.toContain('commands');
+  });
+
+  it('the summary says there are no acks, shows metrics, commands and their round trip', () => {
+    const text = renderSummary(wsReport('monitor'));
+    expect(text).toMatch(/metrics +sent 200 {2}\(20\.0\/s\)/);
+    expect(text).toMatch(/command round trip +p50 5\.\d+ms/);
+    expect(text).toContain('ack latency         none: monitor has no acks');
+    expect(text).toMatch(/control plane saw +metrics 200 .* commands sent 10 answered 10/);
+    expect(text).not.toContain('lifecycle');
+    const v = renderSummary(wsReport('vstats'));
+    expect(v).toContain('none: vstats has no acks');
+    expect(v).not.toContain('command round trip');
+  });
+});
