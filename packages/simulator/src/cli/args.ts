@@ -136,8 +136,8 @@ function runFlags(y: Argv, io: ArgsIo): Argv {
     .example('$0 run --duration 2m --threshold "ack_p99<100ms"', 'CI: exit 1 when a threshold fails')
     .example('$0 run --agents 20000 --shard 0/2 --out a.json', 'half the fleet here (1/2 on another machine)')
     .example('$0 run --chaos-slow-ack 5%:2s --chaos-flap 1%', 'chaos: slow acks, flapping agents')
-    .example('$0 run --dialect monitor --duration 1m --threshold "connected>=99%" --threshold "command_p99<500ms"', 'monitor agents; the embedded backend sends commands')
-    .example('$0 run --dialect vstats --url ws://127.0.0.1:3001 --keys keys.txt', 'vstats agents against a running vstats server')
+    .example('$0 run --dialect monitor --threshold "command_p99<500ms"', 'monitor agents; the embedded backend sends them commands')
+    .example('$0 run --dialect vstats --url ws://127.0.0.1:3001', 'vstats agents vs a running vstats server (add --keys FILE)')
     .example('$0 run --agents 10000 --workers 2 --source-addresses 127.0.0.2,127.0.0.3', '10,000 agents; the embedded backend moves to a child process above 9,000')
     .example('FLEETWIRE_SIM_AGENTS=500 $0 run --config sim.json', 'environment variables and a config file')
     .epilogue(`Threshold metrics: ${knownMetrics()}.\n` +
