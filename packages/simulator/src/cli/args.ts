@@ -11,7 +11,8 @@ import { readFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { parseShard, type Shard } from '../model/fleet-plan.js';
 import { parseKeysFile, type KeyEntry } from '../model/keys.js';
-import { parseThresholds, knownMetrics, thresholdProblem, type Threshold } from '../report/thresholds.js';
+import { parseThresholds, knownMetrics, type Threshold } from '../report/thresholds.js';
+import { dialectProblems } from './dialect-rules.js';
 import * as v from './values.js';
 
 export const DIALECTS = ['fleet', 'monitor', 'vstats'] as const;
@@ -325,22 +326,8 @@ function validateRun(a: Record<string, unknown>, io: ArgsIo): ParseResult {
   if (options.url !== null && a['rentals-per-minute'] !== undefined && str(a['rentals-per-minute']) !== '60' && options.rentalsPerMinute > 0) {
     errors.push('--rentals-per-minute: only with the embedded backend (against --url the control plane sends its own commands)');
   }
-  const given = (flag: string, def: string) => a[flag] !== undefined && str(a[flag]) !== def;
-  if (options.dialect !== 'fleet') {
-    if (given('rentals-per-minute', '60')) errors.push(`--rentals-per-minute: fleet only (--dialect ${options.dialect} has no rentals)`);
-    if (given('rental-duration', '30s')) errors.push(`--rental-duration: fleet only (--dialect ${options.dialect} has no rentals)`);
-  }
-  if (options.dialect !== 'monitor' && given('commands-per-minute', '60')) errors.push(`--commands-per-minute: monitor only (--dialect ${options.dialect} gets no commands)`);
-  if (options.url !== null && given('commands-per-minute', '60') && options.commandsPerMinute > 0) {
-    errors.push('--commands-per-minute: only with the embedded backend (against --url the control plane sends its own commands)');
-  }
-  if (options.dialect === 'vstats' && options.chaos.slowAck !== null) {
-    errors.push('--chaos-slow-ack: vstats agents answer nothing (no acks, no commands), so there is nothing to be late with');
-  }
-  for (const t of options.thresholds) {
-    const problem = thresholdProblem(t, options.dialect, options.url === null);
-    if (problem) errors.push(`--threshold ${t.expr}: ${problem}`);
-  }
+  // A flag counts as given when it differs from its default (yargs fills defaults in).
+  errors.push(...dialectProblems(options, (flag, def) => a[flag] !== undefined && str(a[flag]) !== def));
   for (const addr of options.sourceAddresses) if (!/^\d{1,3}(\.\d{1,3}){3}$|^[0-9a-f:]+$/i.test(addr)) errors.push(`--source-addresses: "${addr}" is not an IP address`);
   if (options.shard.count > agents) errors.push(`--shard ${options.shard.index}/${options.shard.count}: more shards than agents (${agents}); some shards would be empty`);
   if (errors.length > 0) return usage(errors.join('\n'), ['run']);
