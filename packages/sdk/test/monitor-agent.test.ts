@@ -146,17 +146,25 @@ describe('MonitorAgent against the mock monitor server', () => {
   it('a response finished while disconnected is queued and delivered after the automatic re-auth', async () => {
     const s = await monitorServer();
     let release!: () => void;
-    const a = monitorAgent(s, { onCommand: () => new Promise((r) => (release = () => r({ output: 'late', exit_code: 0 }))) });
+    const a = monitorAgent(s, {
+      onCommand: () => new Promise((r) => (release = () => r({ output: 'late', exit_code: 0 }))),
+      // A fixed 300 ms before the retry: the answer below is surely ready while the agent is away.
+      backoff: { initialDelayMs: 300, maxDelayMs: 300, jitter: 'none' },
+    });
     a.connect();
     await once(a, 'connected');
     const id = a.serverId!;
     const cmdSeen = once(a, 'command');
     const answer = s.sendCommand(id, 'slow', { timeoutMs: 10_000 });
     await cmdSeen;
+    const dropped = once(a, 'disconnected');
     s.server.disconnectAgent(id); // a network failure: no close handshake
-    await until(() => a.state === 'reconnecting', 'agent noticed the drop');
+    await dropped;
+    expect(a.state).toBe('reconnecting');
+    const sent = once(a, 'command_response');
     release();
-    await once(a, 'command_response');
+    await until(() => a.queuedSends === 1, 'the answer queued while disconnected');
+    await sent;
     expect(await answer).toMatchObject({ output: 'late', exit_code: 0 });
     expect(s.state.server(id).connections).toBe(2);
     expect(a.queuedSends).toBe(0);
