@@ -43,6 +43,16 @@ export class LatencyHistogram {
     this.h.add(other.h);
   }
 
+  /** Removes every sample of `other`, an earlier snapshot of this histogram (exact: what came since). */
+  subtract(other: LatencyHistogram): void {
+    this.h.subtract(other.h);
+  }
+
+  /** An independent copy (e.g. a snapshot to subtract later). */
+  clone(): LatencyHistogram {
+    return LatencyHistogram.decode(this.encode());
+  }
+
   /** Number of samples. */
   get count(): number {
     return this.h.totalCount;

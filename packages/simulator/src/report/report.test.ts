@@ -120,3 +120,19 @@ describe('Report', () => {
     expect(missingShards(partial.meta)).toEqual(['1/3']);
   });
 });
+
+describe('LatencyHistogram snapshots', () => {
+  it('clone + subtract leaves exactly the samples recorded since the snapshot', () => {
+    const h = new LatencyHistogram();
+    for (let i = 0; i < 100; i++) h.record(500); // a slow ramp
+    const snap = h.clone();
+    for (let i = 0; i < 1000; i++) h.record(2); // a fast steady state
+    const since = h.clone();
+    since.subtract(snap);
+    expect(since.count).toBe(1000);
+    expect(since.percentileMs(99)).toBeLessThan(3);
+    expect(h.count).toBe(1100);
+    expect(h.percentileMs(99)).toBeGreaterThan(400);
+  });
+});
+
