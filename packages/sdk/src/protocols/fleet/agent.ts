@@ -8,12 +8,12 @@
  * lifecycle events queued while it was away (shared/protocols/README.md).
  */
 import { AckOutbox } from '../../core/outbox.js';
-import { ErrorCodes, FleetwireError, invalidArgument, messageOf } from '../../core/errors.js';
+import { ErrorCodes, FleetwireError, messageOf } from '../../core/errors.js';
 import { TypedEmitter } from '../../core/emitter.js';
-import { Reconnector, type ReconnectOptions } from '../../core/reconnector.js';
+import { Reconnector } from '../../core/reconnector.js';
 import { TransitionCodes, type ConnectionState } from '../../core/state.js';
 import { timerScheduler, type Scheduler } from '../../core/scheduler.js';
-import { defaultIo, isRefusal, namespaceUrl, type IoFactory, type IoOptions, type Socket } from '../../transports/socketio.js';
+import { defaultIo, isRefusal, namespaceUrl, type Socket } from '../../transports/socketio.js';
 import {
   FLEET_NAMESPACE,
   fleetValidators as V,
@@ -26,44 +26,13 @@ import {
   type StartInstance,
   type StopInstance,
 } from './schema.js';
-import type { FleetAgentEvents, StartError, StartResult, StopResult } from './events.js';
+import type { FleetAgentEvents } from './events.js';
+import { checkOptions, type FleetAgentOptions } from './options.js';
+import { Rentals, type RentalHost, type RunningInstance } from './rentals.js';
 
-export interface FleetAgentOptions extends ReconnectOptions {
-  /** Control plane base URL, e.g. `http://localhost:3000` (`/fleet` is appended unless present). */
-  url: string;
-  /** The node's HOST_API_KEY. Sent as `Authorization: Bearer` (where the platform allows) and in the handshake `auth.token`. */
-  apiKey: string;
-  /** This node's id, sent in every heartbeat and in the handshake `auth.nodeId`. */
-  nodeId: string;
-  /** Called before every heartbeat; sync or async. */
-  metrics: () => FleetMetrics | Promise<FleetMetrics>;
-  /** Heartbeat period in ms. Default 5000 (fleet.md). */
-  heartbeatIntervalMs?: number;
-  /** Ack timeout for heartbeats and lifecycle events, in ms. Default 10000. */
-  ackTimeoutMs?: number;
-  /** Connect timeout per attempt, in ms. Default 20000 (socket.io's). */
-  connectTimeoutMs?: number;
-  /** Starts a container; its result becomes `instance_started`, a throw becomes `instance_stopped` (error). */
-  onStartInstance?: (cmd: StartInstance) => StartResult | Promise<StartResult>;
-  /** Stops a container; its result becomes `instance_stopped` (default reason `requested`). */
-  onStopInstance?: (cmd: StopInstance) => StopResult | void | Promise<StopResult | void>;
-  /** Socket.IO client factory. Default socket.io-client's `io`. */
-  io?: IoFactory;
-  /** Engine.IO transports. Default `['websocket']` (no sticky sessions needed behind a balancer). */
-  transports?: ('websocket' | 'polling' | 'webtransport')[];
-  /** Extra socket.io-client options (e.g. `localAddress` to pick a source address in Node). */
-  socketOptions?: IoOptions;
-  /** Runs the heartbeat timer; pass a shared one when running thousands of agents. */
-  scheduler?: Scheduler;
-  /** Most unacknowledged lifecycle events kept. Default 10000. */
-  maxPendingEvents?: number;
-}
+export type { FleetAgentOptions } from './options.js';
 
-interface Running {
-  containerId: string;
-  connectionInfo: ConnectionInfo;
-}
-
+const NO_INSTANCES: ReadonlyMap<string, RunningInstance> = new Map();
 const KNOWN_INBOUND = new Set(['start_instance', 'stop_instance', 'drain_node']);
 const now = (): number => performance.now();
 
@@ -77,14 +46,11 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
   private readonly scheduler: Scheduler;
   private readonly heartbeatIntervalMs: number;
   private readonly ackTimeoutMs: number;
-  private readonly running = new Map<string, Running>();
-  /** Rentals whose start handler is running. Created on first use: most agents idle most of the time. */
-  private starting: Set<string> | null = null;
-  private draining = false;
+  /** Created on the first command or adopted instance: most agents idle most of the time. */
+  private rentalBook: Rentals | null = null;
   private cancelBeat: (() => void) | null = null;
   private ackedOnThisConnection = false;
   private lastRtt: number | null = null;
-  private wasDrained = false;
 
   constructor(options: FleetAgentOptions) {
     super();
@@ -140,14 +106,12 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
 
   /** `maintenance` once drained, `busy` while a rental runs or starts, else `online`. */
   get status(): NodeStatus {
-    const active = this.running.size + (this.starting?.size ?? 0);
-    if (this.draining && active === 0) return 'maintenance';
-    return active > 0 ? 'busy' : 'online';
+    return this.rentalBook?.status ?? 'online';
   }
 
   /** True after drain_node: new rentals are refused. */
   get isDraining(): boolean {
-    return this.draining;
+    return this.rentalBook?.isDraining ?? false;
   }
 
   /** Round-trip time of the last acked heartbeat, ms; null before the first. */
@@ -156,8 +120,8 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
   }
 
   /** Running rentals: rentalId → containerId. */
-  get instances(): ReadonlyMap<string, { containerId: string; connectionInfo: ConnectionInfo }> {
-    return this.running;
+  get instances(): ReadonlyMap<string, RunningInstance> {
+    return this.rentalBook?.running ?? NO_INSTANCES;
   }
 
   /** Lifecycle events not yet acknowledged, oldest first. */
@@ -170,16 +134,13 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
    * reported as `instance_started` on every connect, like any running one.
    */
   adoptInstance(rentalId: string, containerId: string, connectionInfo: ConnectionInfo): void {
-    this.running.set(rentalId, { containerId, connectionInfo });
+    this.rentals().running.set(rentalId, { containerId, connectionInfo });
     if (this.socket.connected) this.lifecycle('instance_started', { rentalId, containerId, connectionInfo });
   }
 
   /** Reports a container that ended by itself (crash, time limit). */
   reportStopped(rentalId: string, reason: InstanceStopped['reason'], errorMessage: string | null = null): void {
-    const r = this.running.get(rentalId);
-    this.running.delete(rentalId);
-    this.lifecycle('instance_stopped', { rentalId, containerId: r?.containerId ?? '', reason, errorMessage });
-    this.checkDrained();
+    this.rentals().ended(rentalId, reason, errorMessage);
   }
 
   /**
@@ -194,6 +155,22 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
   /** Sends one heartbeat now (also done automatically on connect and every interval). */
   heartbeatNow(): Promise<void> {
     return this.beat();
+  }
+
+  private rentals(): Rentals {
+    if (this.rentalBook) return this.rentalBook;
+    const host: RentalHost = {
+      nodeId: this.nodeId,
+      onStartInstance: this.opts.onStartInstance,
+      onStopInstance: this.opts.onStopInstance,
+      lifecycle: (event, payload) => this.lifecycle(event, payload),
+      fail: (code, message, context, cause) => this.fail(code, message, context, cause),
+      drained: () => {
+        this.emit('drained');
+        void this.beat(); // tell the control plane now rather than at the next tick
+      },
+    };
+    return (this.rentalBook = new Rentals(host));
   }
 
   private box(): AckOutbox {
@@ -247,7 +224,7 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
     const pendingStarts = new Set<string>();
     for (const e of this.pendingEvents) if (e.event === 'instance_started') pendingStarts.add((e.payload as InstanceStarted).rentalId);
     this.outbox?.setOnline();
-    for (const [rentalId, r] of this.running) {
+    for (const [rentalId, r] of this.instances) {
       if (!pendingStarts.has(rentalId)) this.lifecycle('instance_started', { rentalId, containerId: r.containerId, connectionInfo: r.connectionInfo });
     }
   }
@@ -341,82 +318,18 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
     reply?.({ success: true });
     if (event === 'start_instance') {
       this.emit('start_instance', payload as StartInstance);
-      void this.startInstance(payload as StartInstance);
+      void this.rentals().start(payload as StartInstance);
     } else if (event === 'stop_instance') {
       this.emit('stop_instance', payload as StopInstance);
-      void this.stopInstance(payload as StopInstance);
+      void this.rentals().stop(payload as StopInstance);
     } else {
       this.emit('drain_node', payload as Parameters<FleetAgentEvents['drain_node']>[0]);
-      this.draining = true;
-      this.checkDrained();
-    }
-  }
-
-  private async startInstance(cmd: StartInstance): Promise<void> {
-    const { rentalId } = cmd;
-    if (this.draining) {
-      this.lifecycle('instance_stopped', { rentalId, containerId: '', reason: 'error', errorMessage: `node ${this.nodeId} is draining: not accepting new rentals` });
-      return;
-    }
-    const existing = this.running.get(rentalId);
-    if (existing) {
-      // The control plane repeated a command; the fact is the same, report it again.
-      this.lifecycle('instance_started', { rentalId, containerId: existing.containerId, connectionInfo: existing.connectionInfo });
-      return;
-    }
-    if (this.starting?.has(rentalId)) return;
-    if (!this.opts.onStartInstance) {
-      this.lifecycle('instance_stopped', { rentalId, containerId: '', reason: 'error', errorMessage: 'agent has no start_instance handler' });
-      return;
-    }
-    (this.starting ??= new Set()).add(rentalId);
-    try {
-      const result = await this.opts.onStartInstance(cmd);
-      const started = { rentalId, containerId: result?.containerId, connectionInfo: result?.connectionInfo };
-      if (!V.instance_started.check(started)) {
-        throw new Error(`start_instance handler returned an invalid result: ${V.instance_started.explain(started).join('; ')}`);
-      }
-      this.running.set(rentalId, { containerId: started.containerId, connectionInfo: started.connectionInfo });
-      this.lifecycle('instance_started', started);
-    } catch (err) {
-      this.fail(ErrorCodes.FW_HANDLER_FAILED, `start_instance ${rentalId} failed: ${messageOf(err)}`, { rentalId }, err);
-      const containerId = (err as StartError)?.containerId ?? '';
-      this.lifecycle('instance_stopped', { rentalId, containerId, reason: 'error', errorMessage: messageOf(err) });
-    } finally {
-      this.starting?.delete(rentalId);
-      this.checkDrained();
-    }
-  }
-
-  private async stopInstance(cmd: StopInstance): Promise<void> {
-    const { rentalId } = cmd;
-    const containerId = cmd.containerId || this.running.get(rentalId)?.containerId || '';
-    let stopped: InstanceStopped;
-    try {
-      if (!this.opts.onStopInstance) throw new Error('agent has no stop_instance handler');
-      const r = (await this.opts.onStopInstance(cmd)) ?? {};
-      stopped = { rentalId, containerId, reason: r.reason ?? 'requested', errorMessage: r.errorMessage ?? null };
-    } catch (err) {
-      this.fail(ErrorCodes.FW_HANDLER_FAILED, `stop_instance ${rentalId} failed: ${messageOf(err)}`, { rentalId }, err);
-      stopped = { rentalId, containerId, reason: 'error', errorMessage: messageOf(err) };
-    }
-    this.running.delete(rentalId);
-    this.lifecycle('instance_stopped', stopped);
-    this.checkDrained();
-  }
-
-  private checkDrained(): void {
-    if (this.draining && !this.wasDrained && this.status === 'maintenance') {
-      this.wasDrained = true;
-      this.emit('drained');
-      void this.beat(); // tell the control plane now rather than at the next tick
+      this.rentals().drain();
     }
   }
 
   // ── lifecycle delivery ───────────────────────────────────────────────────
 
-  private lifecycle(event: 'instance_started', payload: InstanceStarted): void;
-  private lifecycle(event: 'instance_stopped', payload: InstanceStopped): void;
   private lifecycle(event: 'instance_started' | 'instance_stopped', payload: InstanceStarted | InstanceStopped): void {
     if (event === 'instance_started') this.emit('instance_started', payload as InstanceStarted);
     else this.emit('instance_stopped', payload as InstanceStopped);
@@ -432,18 +345,4 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
   private fail(code: FleetwireError['code'], message: string, context: Record<string, unknown> = {}, cause?: unknown): void {
     this.emit('error', new FleetwireError(code, message, { nodeId: this.nodeId, ...context }, cause === undefined ? undefined : { cause }));
   }
-}
-
-function checkOptions(o: FleetAgentOptions): void {
-  if (!o || typeof o !== 'object') invalidArgument('FleetAgent needs an options object: new FleetAgent({ url, apiKey, nodeId, metrics })');
-  if (typeof o.url !== 'string' || !/^(https?|wss?):\/\//.test(o.url)) {
-    invalidArgument(`FleetAgent: url must be an http(s):// or ws(s):// URL of the control plane, got ${JSON.stringify(o.url)}`);
-  }
-  if (typeof o.apiKey !== 'string' || o.apiKey.length === 0) invalidArgument('FleetAgent: apiKey must be a non-empty string (the node\'s HOST_API_KEY)');
-  if (typeof o.nodeId !== 'string' || o.nodeId.length === 0) invalidArgument('FleetAgent: nodeId must be a non-empty string');
-  if (typeof o.metrics !== 'function') invalidArgument('FleetAgent: metrics must be a function returning the heartbeat metrics (sync or async)');
-  if (o.heartbeatIntervalMs !== undefined && !(o.heartbeatIntervalMs > 0)) {
-    invalidArgument(`FleetAgent: heartbeatIntervalMs must be > 0, got ${String(o.heartbeatIntervalMs)}`);
-  }
-  if (o.ackTimeoutMs !== undefined && !(o.ackTimeoutMs > 0)) invalidArgument(`FleetAgent: ackTimeoutMs must be > 0, got ${String(o.ackTimeoutMs)}`);
 }
