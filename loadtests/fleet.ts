@@ -24,7 +24,7 @@ import { idle, identity, openKeys, pacing, runOptions, sessionNow, summarize } f
 import type { AckResult } from './lib/acks.ts';
 import { SocketIoClient } from './lib/client.ts';
 import { parseDurationMs, readConfig, thresholds } from './lib/config.ts';
-import { fleetHeartbeat, fleetInstanceStarted, fleetInstanceStopped, type NodeStatus, type StartInstanceLike } from './lib/fleet.ts';
+import { fleetCommandProblems, fleetHeartbeat, fleetInstanceStarted, fleetInstanceStopped, type NodeStatus, type StartInstanceLike } from './lib/fleet.ts';
 import { HostModel } from './lib/host.ts';
 import { engineUrl } from './lib/socketio.ts';
 
@@ -103,10 +103,25 @@ export default function (): void {
     client.emit('heartbeat', fleetHeartbeat(me.nodeId, status, h), acked('heartbeat'));
   };
 
-  const onCommand = (name: string, payload: unknown) => {
+  /** Answers a command like the SDK's FleetAgent: an ack first ({success:false} for an invalid one), then the work. */
+  const onCommand = (name: string, payload: unknown, reply: ((...args: unknown[]) => void) | undefined) => {
+    const problems = fleetCommandProblems(name, payload);
+    if (problems === null) {
+      // fleet.md defines no other server event; the SDK reports it and does not ack.
+      protocolErrors.add(1, { code: 'FW_PROTOCOL_UNKNOWN' });
+      console.warn(`${me.nodeId}: unknown event from the control plane: ${name}`);
+      return;
+    }
+    if (problems.length > 0) {
+      protocolErrors.add(1, { code: 'FW_PROTOCOL_INVALID' });
+      console.warn(`${me.nodeId}: invalid ${name}: ${problems.join('; ')}`);
+      reply?.({ success: false, error: `invalid ${name}: ${problems.join('; ')}` });
+      return;
+    }
+    reply?.({ success: true });
     commands.add(1, { command: name });
-    const p = (payload ?? {}) as Record<string, unknown>;
-    if (name === 'start_instance' && typeof p.rentalId === 'string') {
+    const p = payload as Record<string, unknown>;
+    if (name === 'start_instance') {
       const cmd = p as unknown as StartInstanceLike;
       if (draining) {
         client.emit('instance_stopped', fleetInstanceStopped(cmd.rentalId, '', 'error', `node ${me.nodeId} is draining`), acked('instance_stopped'));
@@ -121,16 +136,15 @@ export default function (): void {
           client.emit('instance_started', started, acked('instance_started'));
         }, startDelayMs),
       );
-    } else if (name === 'stop_instance' && typeof p.rentalId === 'string') {
-      const started = running.get(p.rentalId);
-      running.delete(p.rentalId);
-      const containerId = typeof p.containerId === 'string' ? p.containerId : (started?.containerId ?? '');
-      client.emit('instance_stopped', fleetInstanceStopped(p.rentalId, containerId), acked('instance_stopped'));
-    } else if (name === 'drain_node') {
+    } else if (name === 'stop_instance') {
+      const rentalId = p.rentalId as string;
+      const started = running.get(rentalId);
+      running.delete(rentalId);
+      const containerId = (p.containerId as string) || (started?.containerId ?? '');
+      client.emit('instance_stopped', fleetInstanceStopped(rentalId, containerId), acked('instance_stopped'));
+    } else {
       draining = true;
       heartbeat();
-    } else {
-      protocolErrors.add(1, { code: 'FW_PROTOCOL_UNKNOWN' });
     }
   };
 
@@ -153,10 +167,7 @@ export default function (): void {
         pace.stop();
         finish();
       },
-      onEvent: (name, args, reply) => {
-        reply?.({ success: true });
-        onCommand(name, args[0]);
-      },
+      onEvent: (name, args, reply) => onCommand(name, args[0], reply),
       onProtocolError: (code, message) => {
         protocolErrors.add(1, { code });
         console.warn(`${me.nodeId}: ${code}: ${message}`);

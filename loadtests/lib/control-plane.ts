@@ -5,8 +5,14 @@
  * this subscriber read it (clocks must agree: run against 127.0.0.1 or NTP-synced hosts).
  */
 
-/** Timestamp fields the payloads use (document + SDK schema), most specific first. */
-export const TIME_FIELDS = ['timestamp', 'changedAt', 'completedAt', 'failedAt', 'cancelledAt', 'createdAt', 'updatedAt', 'deletedAt', 'registeredAt', 'lastSeenAt'] as const;
+/**
+ * Timestamp fields that say when the event itself happened (document + SDK
+ * schema), most specific first. Not `lastSeenAt` (agent:offline): that is the
+ * agent's last heartbeat, up to a heartbeat interval (or a ping timeout) before
+ * the event, so it would turn fan-out into "time since the last heartbeat";
+ * agent:offline is counted as untimed instead.
+ */
+export const TIME_FIELDS = ['timestamp', 'changedAt', 'completedAt', 'failedAt', 'cancelledAt', 'createdAt', 'updatedAt', 'deletedAt', 'registeredAt'] as const;
 
 export interface ControlPlaneEvent {
   event: string;

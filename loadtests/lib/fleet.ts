@@ -77,3 +77,44 @@ export function fleetInstanceStopped(
 ) {
   return { rentalId, containerId, reason, errorMessage };
 }
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * What is wrong with a command from the control plane, in the SDK's words
+ * (`/field: …`): an empty list when the agent can act on it, null for an
+ * event fleet.md does not define. A hand-written mirror of the SDK's
+ * start_instance / stop_instance / drain_node schemas (k6 cannot load
+ * TypeBox); fleet.test.ts checks that both agree.
+ */
+export function fleetCommandProblems(name: string, payload: unknown): string[] | null {
+  if (name !== 'start_instance' && name !== 'stop_instance' && name !== 'drain_node') return null;
+  if (!isObj(payload)) return ['/: must be an object'];
+  const out: string[] = [];
+  const str = (o: Obj, k: string, path: string, nonEmpty = false) => {
+    if (typeof o[k] !== 'string' || (nonEmpty && o[k] === '')) out.push(`${path}/${k}: must be a ${nonEmpty ? 'non-empty ' : ''}string`);
+  };
+  if (name === 'start_instance') {
+    str(payload, 'rentalId', '', true);
+    str(payload, 'image', '', true);
+    const rl = payload.resourceLimits;
+    if (!isObj(rl)) out.push('/resourceLimits: must be an object');
+    else {
+      if (!Array.isArray(rl.gpuIndices) || !rl.gpuIndices.every((g) => typeof g === 'string')) out.push('/resourceLimits/gpuIndices: must be an array of strings');
+      if (typeof rl.cpuCores !== 'number') out.push('/resourceLimits/cpuCores: must be a number');
+      str(rl, 'ramLimit', '/resourceLimits');
+      str(rl, 'diskLimit', '/resourceLimits');
+    }
+    const pm = payload.proxyPortMapping;
+    if (!isObj(pm) || !Object.values(pm).every((p) => Number.isInteger(p))) out.push('/proxyPortMapping: must be an object of integer ports');
+    const env = payload.envVars;
+    if (env !== undefined && (!isObj(env) || !Object.values(env).every((v) => typeof v === 'string'))) out.push('/envVars: must be an object of strings');
+  } else if (name === 'stop_instance') {
+    str(payload, 'rentalId', '', true);
+    str(payload, 'containerId', '');
+  } else {
+    str(payload, 'nodeId', '');
+  }
+  return out;
+}
