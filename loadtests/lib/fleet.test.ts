@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fleet } from '@fleetwire/sdk';
-import { containerIdFor, fleetHeartbeat, fleetInstanceStarted, fleetInstanceStopped } from './fleet.ts';
+import { containerIdFor, fleetCommandProblems, fleetHeartbeat, fleetInstanceStarted, fleetInstanceStopped } from './fleet.ts';
 import { HostModel } from './host.ts';
 
 const { fleetValidators } = fleet;
@@ -42,6 +42,35 @@ describe('fleet builders validate against the SDK schema', () => {
     const hb = fleetHeartbeat('n', 'online', new HostModel(1)) as unknown as { metrics: Record<string, unknown> };
     delete hb.metrics.ramTotalMb;
     expect(fleetValidators.heartbeat.check(hb)).toBe(false);
+  });
+});
+
+describe('fleetCommandProblems agrees with the SDK schema on commands', () => {
+  const start = { rentalId: 'r-1', image: 'img', resourceLimits: { gpuIndices: ['0'], cpuCores: 4, ramLimit: '16g', diskLimit: '100g' }, proxyPortMapping: { '22': 10022 } };
+  const cases: [name: 'start_instance' | 'stop_instance' | 'drain_node', payload: unknown][] = [
+    ['start_instance', start],
+    ['start_instance', { ...start, envVars: { A: 'b' } }],
+    ['start_instance', { ...start, envVars: { A: 1 } }],
+    ['start_instance', { ...start, rentalId: '' }],
+    ['start_instance', { ...start, image: undefined }],
+    ['start_instance', { ...start, resourceLimits: { ...start.resourceLimits, gpuIndices: [0] } }],
+    ['start_instance', { ...start, resourceLimits: { ...start.resourceLimits, cpuCores: '4' } }],
+    ['start_instance', { ...start, proxyPortMapping: { '22': 1.5 } }],
+    ['start_instance', { ...start, proxyPortMapping: undefined }],
+    ['start_instance', { fleetwireFault: 'malformed' }], // what the mock's invalid-schema fault sends
+    ['start_instance', null],
+    ['stop_instance', { rentalId: 'r-1', containerId: '' }],
+    ['stop_instance', { rentalId: 'r-1' }],
+    ['stop_instance', { rentalId: '', containerId: 'c' }],
+    ['drain_node', { nodeId: 'n', reason: 'patch' }],
+    ['drain_node', { reason: 'patch' }],
+  ];
+  it.each(cases)('%s %j', (name, payload) => {
+    const problems = fleetCommandProblems(name, payload);
+    expect(problems === null ? null : problems.length === 0).toBe(fleetValidators[name].check(payload));
+  });
+  it('events fleet.md does not define are unknown (null), not invalid', () => {
+    expect(fleetCommandProblems('reboot_node', {})).toBeNull();
   });
 });
 

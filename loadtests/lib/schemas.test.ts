@@ -1,17 +1,19 @@
 /**
  * Builders validated against the SDK's schemas for the dialects beyond fleet
- * (fleet is in fleet.test.ts). The monitor, vstats and control-plane schemas
- * are not exported from @fleetwire/sdk's index yet, so they are imported from
- * their source files; switch to the package import once they are.
+ * (fleet is in fleet.test.ts), through the SDK's public namespaces.
  */
+import { controlPlane, lightd, monitor, vstats } from '@fleetwire/sdk';
 import { describe, expect, it } from 'vitest';
-import { monitorValidators } from '../../packages/sdk/src/protocols/monitor/schema.ts';
-import { vstatsAgentValidators } from '../../packages/sdk/src/protocols/vstats/schema.ts';
-import { CONTROL_PLANE_EVENTS, ControlPlanePayloads, controlPlaneValidators } from '../../packages/sdk/src/protocols/control-plane/schema.ts';
 import { TIME_FIELDS, eventTimeMs, readControlPlaneEvent } from './control-plane.ts';
 import { HostModel } from './host.ts';
+import { LIGHTD_SERVER_EVENTS, lightdEventOf, lightdPower, lightdProbe, lightdRequestLogs, lightdSendCommand } from './lightd.ts';
 import { monitorAuth, monitorCommandResponse, monitorDockerResponse, monitorMetrics, readMonitorMessage } from './monitor.ts';
 import { vstatsHeartbeat, vstatsMetrics } from './vstats.ts';
+
+const { monitorValidators } = monitor;
+const { vstatsAgentValidators } = vstats;
+const { CONTROL_PLANE_EVENTS, ControlPlanePayloads, controlPlaneValidators } = controlPlane;
+const { lightdValidators } = lightd;
 
 const ok = (v: { explain(x: unknown): string[] }, x: unknown) => expect(v.explain(x)).toEqual([]);
 
@@ -56,10 +58,13 @@ describe('vstats builders validate against the SDK schema', () => {
 });
 
 describe('control-plane reader agrees with the SDK schema', () => {
-  it('every event the SDK defines carries a time field the fan-out measurement knows', () => {
+  it('every event the SDK defines but agent:offline carries a time field the fan-out measurement knows', () => {
     for (const e of CONTROL_PLANE_EVENTS) {
       const props = Object.keys((ControlPlanePayloads[e] as { properties: Record<string, unknown> }).properties);
-      expect(props.filter((p) => (TIME_FIELDS as readonly string[]).includes(p)), e).not.toEqual([]);
+      const timed = props.filter((p) => (TIME_FIELDS as readonly string[]).includes(p));
+      // agent:offline has only lastSeenAt, the last heartbeat's time, not the event's: untimed on purpose.
+      if (e === 'agent:offline') expect(timed, e).toEqual([]);
+      else expect(timed, e).not.toEqual([]);
     }
   });
   it('reads the document’s example events, which the SDK validates', () => {
@@ -74,5 +79,30 @@ describe('control-plane reader agrees with the SDK schema', () => {
       if (!r.ok) throw new Error(r.error);
       expect(eventTimeMs(r.value)).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('lightd builders validate against the SDK schema', () => {
+  it('send_command, every power action, request_logs', () => {
+    ok(lightdValidators.fromClient.send_command, lightdSendCommand(lightdProbe(3, 12).command));
+    expect(lightdSendCommand('say hi').command).toBe('say hi\n'); // one line, as the console types it
+    for (const a of lightd.PowerActions) ok(lightdValidators.fromClient.power, lightdPower(a));
+    ok(lightdValidators.fromClient.request_logs, lightdRequestLogs());
+  });
+  it('the reader knows exactly the events the SDK defines for a console', () => {
+    expect([...LIGHTD_SERVER_EVENTS].sort()).toEqual(Object.keys(lightdValidators.toClient).sort());
+    const msgs = [
+      { event: 'stats', cpu_usage: 1, memory_usage: 2, memory_limit: 3, network_rx: 0, network_tx: 0, block_read: 0, block_write: 0 },
+      { event: 'console', data: 'k6-0-1.\n' },
+      { event: 'console duplicate', data: 'x' },
+      { event: 'event', data: 'running' },
+      { event: 'daemon_message', data: 'Container started' },
+      { event: 'logs', data: 'old\n' },
+    ];
+    for (const m of msgs) {
+      ok(lightdValidators.toClient[m.event as keyof typeof lightdValidators.toClient], m);
+      expect(lightdEventOf(JSON.stringify(m))).toMatchObject({ ok: true, event: m.event });
+    }
+    expect(lightdEventOf('{"event":"nope"}')).toEqual({ ok: false, error: 'unknown event nope' });
   });
 });

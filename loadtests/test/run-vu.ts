@@ -44,6 +44,7 @@ let error;
 let mod;
 try {
   mod = await import(workerData.bundle);
+  Object.assign(globalThis.__k6shim.execState, { idInTest: workerData.vu, idInInstance: workerData.vu });
   const data = mod.setup ? JSON.parse(JSON.stringify(mod.setup() ?? null)) : undefined;
   mod.default(data);
   // Sockets opened later in the iteration (none today) would be missed; every script opens one at once.
@@ -104,10 +105,15 @@ function bundle(script: string): Promise<string> {
 /** Short defaults for a one-VU run; `env` is what a user would pass with `-e`. */
 export const SHORT_RUN = { AGENTS: '1', RAMP: '0s', DURATION: '2s', HEARTBEAT_INTERVAL: '200ms', SUMMARY_JSON: '-' };
 
-export async function runVu(script: string, env: Record<string, string>, opts: { quiet?: boolean } = {}): Promise<VuResult> {
+/**
+ * Runs VU number `opts.vu` (1-based, default 1) of a run with `env`. Each call
+ * is its own worker, like each k6 VU is its own JS runtime; each runs setup()
+ * as each instance of a distributed k6 run does.
+ */
+export async function runVu(script: string, env: Record<string, string>, opts: { quiet?: boolean; vu?: number } = {}): Promise<VuResult> {
   const file = await bundle(script);
   const worker = new Worker(join(workDir(), 'worker.mjs'), {
-    workerData: { bundle: pathToFileURL(file).href, env: { ...SHORT_RUN, ...env }, quiet: opts.quiet ?? true },
+    workerData: { bundle: pathToFileURL(file).href, env: { ...SHORT_RUN, ...env }, quiet: opts.quiet ?? true, vu: opts.vu ?? 1 },
   });
   const msg = await new Promise<Omit<VuResult, 'count'>>((res, rej) => {
     worker.once('message', res);

@@ -150,6 +150,23 @@ describe.concurrent('k6 scripts, one VU each, against the real mock backend', ()
     expect(r.count('control_plane_protocol_errors')).toBe(0);
   });
 
+  it('three VUs per dialect on the one dev key: distinct nodes and containers, no interference', async (t) => {
+    const b = await mock(t);
+    const env = { AGENTS: '3' };
+    const vus = [1, 2, 3];
+    const runs = await Promise.all([
+      ...vus.map((vu) => runVu('fleet', { ...env, BASE_URL: b.fleetUrl }, { vu })),
+      ...vus.map((vu) => runVu('monitor', { ...env, BASE_URL: base(b, 'monitor') }, { vu })),
+      ...vus.map((vu) => runVu('vstats', { ...env, BASE_URL: base(b, 'vstats') }, { vu })),
+      ...vus.map((vu) => runVu('lightd', { ...env, BASE_URL: base(b, 'lightd'), ADMIN_URL: b.adminUrl!, ADMIN_TOKEN: b.adminToken }, { vu })),
+    ]);
+    const metrics = ['fleet', 'monitor', 'vstats', 'lightd'].flatMap((d) => vus.map(() => `${d}_lifecycle_success`));
+    runs.forEach((r, i) => allSucceeded(r, metrics[i]!));
+    expect([...b.state.fleet.nodes.keys()].sort()).toEqual([nodeIdFor(0), nodeIdFor(1), nodeIdFor(2)]);
+    expect([...b.state.lightd.containers.keys()].sort()).toEqual(['k6-server-0', 'k6-server-1', 'k6-server-2']);
+    expect(b.servers.monitor!.counters.protocolErrors + b.servers.vstats!.counters.invalidMessages + b.fleet.counters.protocolErrors).toBe(0);
+  });
+
   it('malformed frames from the mock (fault injection) count as protocol errors in every script', async (t) => {
     const b = await mock(t);
     const env = { DURATION: '2s' };
