@@ -12,8 +12,8 @@ export { ConnectionTracker, DIALECTS, type DialectName } from './faults/connecti
 export { BackendMetrics } from './metrics/metrics.js';
 
 // ── plain-WebSocket dialects on their own (network servers and their transport-agnostic cores) ──
-export { startMonitorServer, MonitorServer, MonitorCore, MonitorState, FrontendHub, simulatedExecutor, mintDevToken, DEV_JWT_SECRET, MONITOR_DEFAULT_PORT } from './monitor/index.js';
-export type { StartMonitorOptions, RunningMonitorServer, MonitorCoreOptions, MonitorCounters, SimulatedExecutor } from './monitor/index.js';
+export { startMonitorServer, MonitorServer, MonitorCore, MonitorState, FrontendHub, simulatedExecutor, applyDockerAction, DEFAULT_SIM_CONTAINERS, mintDevToken, DEV_JWT_SECRET, MONITOR_DEFAULT_PORT } from './monitor/index.js';
+export type { StartMonitorOptions, RunningMonitorServer, MonitorCoreOptions, MonitorCounters, SimulatedExecutor, SimContainerStatus } from './monitor/index.js';
 export { startLightdServer, LightdServer, LightdCore, LightdState, LIGHTD_DEFAULT_PORT } from './lightd/index.js';
 export type { StartLightdOptions, RunningLightdServer, LightdCoreOptions, LightdCounters } from './lightd/index.js';
 export { attachVStats, startVStatsServer, VStatsCore, VStatsState, serverIdForToken } from './vstats/index.js';

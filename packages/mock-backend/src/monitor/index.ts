@@ -14,7 +14,7 @@ export { MonitorServer } from './server.js';
 export { MonitorCore, type MonitorCoreOptions, type MonitorServerOptions, type MonitorCounters } from './core.js';
 export { FrontendHub, type StreamKind, type FrontendCounters } from './frontends.js';
 export { DEV_JWT_SECRET, mintDevToken, verifyToken, type MintOptions } from './jwt.js';
-export { simulatedExecutor, type SimulatedExecutor, type SimContainerStatus } from './simulated.js';
+export { simulatedExecutor, applyDockerAction, DEFAULT_SIM_CONTAINERS, type SimulatedExecutor, type SimContainerStatus } from './simulated.js';
 export { MonitorState, type MonitorServerRecord, type MonitorStateEvents } from '../state/monitor.js';
 
 /** monitor's default port (shared/protocols/README.md). */

@@ -40,7 +40,7 @@ const DOCKER: Record<string, { to: SimContainerStatus; from: readonly SimContain
  * @param hostname what `hostname` prints. Default `sim-host`.
  */
 export function simulatedExecutor(containers?: Record<string, SimContainerStatus>, hostname = 'sim-host'): SimulatedExecutor {
-  const map = new Map<string, SimContainerStatus>(Object.entries(containers ?? { web: 'running', db: 'running', worker: 'exited' }));
+  const map = new Map<string, SimContainerStatus>(Object.entries(containers ?? DEFAULT_SIM_CONTAINERS));
   const history: string[] = [];
   return {
     containers: map,
@@ -58,19 +58,30 @@ export function simulatedExecutor(containers?: Record<string, SimContainerStatus
       }
       return { output: `sh: 1: ${c.split(/\s+/)[0] ?? ''}: not found (simulated host)\n`, exit_code: 127 };
     },
-    onDockerCommand(cmd) {
-      const status = map.get(cmd.container_id);
-      if (status === undefined) return { success: false, message: `No such container: ${cmd.container_id}` };
-      if (cmd.action === 'remove' || cmd.action === 'rm') {
-        if (status === 'running') return { success: false, message: 'Cannot remove a running container: stop it first' };
-        map.delete(cmd.container_id);
-        return { success: true, message: 'Container removed' };
-      }
-      const t = DOCKER[cmd.action];
-      if (!t) return { success: false, message: `Unsupported action: ${cmd.action}` };
-      if (!t.from.includes(status)) return { success: false, message: `Container is ${status}: cannot ${cmd.action}` };
-      map.set(cmd.container_id, t.to);
-      return { success: true, message: t.message };
-    },
+    onDockerCommand: (cmd) => applyDockerAction(map, cmd.action, cmd.container_id),
   };
 }
+
+/** The containers a simulated host starts with. */
+export const DEFAULT_SIM_CONTAINERS: Readonly<Record<string, SimContainerStatus>> = Object.freeze({ web: 'running', db: 'running', worker: 'exited' });
+
+/**
+ * One docker action against simulated containers (start/stop/kill/restart/pause/unpause/rm),
+ * changing `containers` and answering as `docker_response` would. Shared by the mock
+ * backend's executor and the simulator's hosts, so both answer alike.
+ */
+export function applyDockerAction(containers: Map<string, SimContainerStatus>, action: string, containerId: string): { success: boolean; message: string } {
+  const status = containers.get(containerId);
+  if (status === undefined) return { success: false, message: `No such container: ${containerId}` };
+  if (action === 'remove' || action === 'rm') {
+    if (status === 'running') return { success: false, message: 'Cannot remove a running container: stop it first' };
+    containers.delete(containerId);
+    return { success: true, message: 'Container removed' };
+  }
+  const t = DOCKER[action];
+  if (!t) return { success: false, message: `Unsupported action: ${action}` };
+  if (!t.from.includes(status)) return { success: false, message: `Container is ${status}: cannot ${action}` };
+  containers.set(containerId, t.to);
+  return { success: true, message: t.message };
+}
+

@@ -8,6 +8,7 @@
  * The same idea as the mock backend's `simulatedExecutor()`, but fed by the
  * HostModel instead of canned text.
  */
+import { applyDockerAction, DEFAULT_SIM_CONTAINERS, type SimContainerStatus } from '@fleetwire/mock-backend';
 import type { HostModel } from './host.js';
 
 /** What `onCommand` returns (the SDK measures duration_ms). */
@@ -22,7 +23,7 @@ export interface SimDockerResult {
   message: string;
 }
 
-type ContainerStatus = 'running' | 'exited' | 'paused';
+type ContainerStatus = SimContainerStatus;
 
 /** The commands with a simulated output (anything else: exit 127, "not found"). */
 export const SIMULATED_COMMANDS = ['uptime', 'hostname', 'whoami', 'nvidia-smi', 'free -m', 'df -h', 'docker ps', 'echo …', 'true', 'false'] as const;
@@ -61,14 +62,6 @@ function dfText(host: HostModel): string {
   return `Filesystem      Size  Used Avail Use% Mounted on\n/dev/nvme0n1p1  ${total}G  ${used}G  ${total - used}G  ${pct}% /\n`;
 }
 
-const DOCKER: Record<string, { to: ContainerStatus; from: readonly ContainerStatus[]; message: string }> = {
-  start: { to: 'running', from: ['exited'], message: 'Container started' },
-  stop: { to: 'exited', from: ['running', 'paused'], message: 'Container stopped' },
-  kill: { to: 'exited', from: ['running', 'paused'], message: 'Container killed' },
-  restart: { to: 'running', from: ['running', 'exited', 'paused'], message: 'Container restarted' },
-  pause: { to: 'paused', from: ['running'], message: 'Container paused' },
-  unpause: { to: 'running', from: ['paused'], message: 'Container unpaused' },
-};
 
 /** A fake shell and docker daemon for one host. Containers are created lazily (most agents never get a docker command). */
 export class SimulatedShell {
@@ -109,19 +102,8 @@ export class SimulatedShell {
   docker(): Map<string, ContainerStatus>;
   docker(action: string, containerId: string): SimDockerResult;
   docker(action?: string, containerId?: string): Map<string, ContainerStatus> | SimDockerResult {
-    const map = (this.containers ??= new Map<string, ContainerStatus>([['web', 'running'], ['db', 'running'], ['worker', 'exited']]));
+    const map = (this.containers ??= new Map<string, ContainerStatus>(Object.entries(DEFAULT_SIM_CONTAINERS)));
     if (action === undefined || containerId === undefined) return map;
-    const status = map.get(containerId);
-    if (status === undefined) return { success: false, message: `No such container: ${containerId}` };
-    if (action === 'remove' || action === 'rm') {
-      if (status === 'running') return { success: false, message: 'Cannot remove a running container: stop it first' };
-      map.delete(containerId);
-      return { success: true, message: 'Container removed' };
-    }
-    const t = DOCKER[action];
-    if (!t) return { success: false, message: `Unsupported action: ${action}` };
-    if (!t.from.includes(status)) return { success: false, message: `Container is ${status}: cannot ${action}` };
-    map.set(containerId, t.to);
-    return { success: true, message: t.message };
+    return applyDockerAction(map, action, containerId);
   }
 }
