@@ -169,7 +169,8 @@ describe.concurrent('k6 scripts, one VU each, against the real mock backend', ()
 
   it('malformed frames from the mock (fault injection) count as protocol errors in every script', async (t) => {
     const b = await mock(t);
-    const env = { DURATION: '2s' };
+    // Long enough that all five VUs (five worker threads starting on a busy 2-core box) overlap.
+    const env = { DURATION: '8s' };
     const runs = {
       fleet: runVu('fleet', { ...env, BASE_URL: b.fleetUrl }),
       monitor: runVu('monitor', { ...env, BASE_URL: base(b, 'monitor') }),
@@ -177,7 +178,7 @@ describe.concurrent('k6 scripts, one VU each, against the real mock backend', ()
       lightd: runVu('lightd', { ...env, BASE_URL: base(b, 'lightd'), ADMIN_URL: b.adminUrl!, ADMIN_TOKEN: b.adminToken }),
       'control-plane': runVu('control-plane', { ...env, BASE_URL: base(b, 'controlPlane') }),
     };
-    await until('every VU connected', () => b.fleet.connectedNodes().length === 1 && b.servers.monitor!.connectedAgents().length === 1 && b.servers.vstats!.agentCount() === 1 && b.servers.lightd!.clientCount() === 1 && b.servers.controlPlane!.clientCount() === 1);
+    await until('every VU connected', () => b.fleet.connectedNodes().length === 1 && b.servers.monitor!.connectedAgents().length === 1 && b.servers.vstats!.agentCount() === 1 && b.servers.lightd!.clientCount() === 1 && b.servers.controlPlane!.clientCount() === 1, 7000);
     expect(b.faults.malformed({ kind: 'invalid-json' }).sent).toBe(5);
     expect(b.faults.malformed({ kind: 'invalid-schema', dialect: 'fleet' }).sent).toBe(1);
     for (const [script, p] of Object.entries(runs)) {
@@ -187,5 +188,5 @@ describe.concurrent('k6 scripts, one VU each, against the real mock backend', ()
     }
     const fleetRun = await runs.fleet;
     expect(fleetRun.count('fleet_protocol_errors', (_v, t) => t?.code === 'FW_PROTOCOL_INVALID')).toBeGreaterThanOrEqual(1);
-  });
+  }, 40_000);
 });

@@ -1,38 +1,8 @@
 /** Shared by the mock-backend's own socket-level tests: waiting, agents, admin calls. */
 import { FleetAgent, type FleetAgentOptions } from '@fleetwire/sdk';
+import { sampleMetrics } from '../../../test-support/index.js';
 
-/** Polls `predicate` every 10 ms until truthy, or rejects after `timeoutMs` naming `what`. */
-export async function until<T>(predicate: () => T | Promise<T>, what: string, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await predicate();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-export const sampleMetrics = () => ({
-  cpuTemp: 45.5,
-  cpuUsagePercent: 35,
-  gpuTemp: [60],
-  gpuUtilization: [80],
-  gpuMemoryUsedMb: [12000],
-  ramUsageMb: 32000,
-  ramTotalMb: 65536,
-  diskUsageGb: 500,
-  diskTotalGb: 2000,
-  networkRxMbps: 125.5,
-  networkTxMbps: 45.2,
-});
-
-export const startCmd = (rentalId: string) => ({
-  rentalId,
-  image: 'pytorch/pytorch:2.0.1-cuda11.7-cudnn8-runtime',
-  resourceLimits: { gpuIndices: ['0'], cpuCores: 4, ramLimit: '16g', diskLimit: '100g' },
-  envVars: {},
-  proxyPortMapping: { '22': 10022 },
-});
+export { until, sampleMetrics, startCmd } from '../../../test-support/index.js';
 
 /** A FleetAgent with quick reconnects and a long heartbeat period (tests drive heartbeats). */
 export function fleetAgent(url: string, apiKey: string, nodeId = 'node-1', over: Partial<FleetAgentOptions> = {}): FleetAgent {

@@ -6,6 +6,7 @@ import { Report } from '../src/report/report.js';
 import type { ChaosOptions, Dialect } from '../src/cli/args.js';
 import { FleetSlice } from '../src/run/fleet-slice.js';
 import type { EmittedEvent } from '../src/run/sim-agent.js';
+import { until } from '../../../test-support/index.js';
 
 export const NO_CHAOS: ChaosOptions = { disconnectRate: 0, flapShare: 0, flapPeriodMs: 10_000, slowAck: null, malformedShare: 0 };
 
@@ -22,14 +23,8 @@ export const FAST_LIFECYCLE: Partial<LifecycleOptions> = {
   killStopMs: [2, 10],
 };
 
-/** Polls `cond` every 20 ms until true; throws with `what` after `timeoutMs`. */
-export async function waitFor(cond: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** Waits for `cond` (polled), failing after `timeoutMs` naming `what`. */
+export const waitFor = (cond: () => boolean, what: string, timeoutMs = 15_000): Promise<unknown> => until(cond, what, timeoutMs);
 
 /** The mock backend on 127.0.0.1, ephemeral ports, fleet only, accepting the plan's keys. */
 export async function backendFor(plan: FleetPlan, port = 0): Promise<MockBackend> {

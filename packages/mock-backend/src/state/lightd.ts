@@ -95,7 +95,7 @@ export class SimContainer extends EventEmitter<ContainerEvents> {
       return this.run(this.startSteps('Server started'));
     }
     if (!active && this.state !== 'stopping') return this.daemon('Error: container is not running');
-    if (action === 'kill') return this.run([() => this.setState('exit'), () => this.daemon('Container stopped')]);
+    if (action === 'kill') return this.run([() => (this.setState('exit'), this.daemon('Container stopped'))]);
     if (action === 'stop') return this.run(this.stopSteps());
     this.run([() => this.setState('stopping'), () => this.setState('exit'), ...this.startSteps('Container restarted')]);
   }
