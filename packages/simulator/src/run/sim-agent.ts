@@ -8,13 +8,13 @@
  * no second periodic task), and lifecycle timers exist only while a rental is
  * starting, stopping or due to fail.
  */
-import { ErrorCodes, FleetAgent, type FleetwireError, type IoFactory, type Scheduler, type StartResult } from '@fleetwire/sdk';
+import { ErrorCodes, FleetAgent, type FleetwireError, type IoFactory, type StartResult } from '@fleetwire/sdk';
 import type { AgentIdentity } from '../model/fleet-plan.js';
 import { HostModel, randomHostSpec } from '../model/host.js';
 import { LifecyclePlanner, type LifecycleOptions } from '../model/lifecycle.js';
 import type { InstanceStarted, InstanceStopped, StartInstance, StopInstance } from '../model/sdk.js';
 import { C, H, errorCounter, type Report } from '../report/report.js';
-import type { SliceAgent } from './slice-agent.js';
+import type { SliceAgent, SliceAgentOptions } from './slice-agent.js';
 
 /** Errors that are not counted in the `errors` total: they are counted as disconnects / connect failures, or are planned. */
 const NOT_ERRORS = new Set<string>([ErrorCodes.FW_CONNECTION_LOST, ErrorCodes.FW_CONNECT_FAILED, ErrorCodes.FW_CLOSED]);
@@ -28,16 +28,7 @@ export interface EmittedEvent {
   reason?: string;
 }
 
-export interface SimAgentOptions {
-  identity: AgentIdentity;
-  url: string;
-  heartbeatIntervalMs: number;
-  scheduler: Scheduler;
-  report: Report;
-  /** Called with +1 / -1 as the agent connects / disconnects (the `connected` gauge). */
-  onConnectedChange: (delta: number) => void;
-  /** Called once, on the agent's first connect (the ramp measure). */
-  onFirstConnect?: () => void;
+export interface SimAgentOptions extends SliceAgentOptions {
   io?: IoFactory;
   /** Source address to bind (`--source-addresses`). */
   localAddress?: string;

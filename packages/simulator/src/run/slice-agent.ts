@@ -3,7 +3,9 @@
  * stop, whether it is connected, and a way to drop its connection like a
  * network failure (disconnect and flapping chaos).
  */
+import type { Scheduler } from '@fleetwire/sdk';
 import type { AgentIdentity } from '../model/fleet-plan.js';
+import type { Report } from '../report/report.js';
 
 export interface SliceAgent {
   readonly identity: AgentIdentity;
@@ -15,4 +17,19 @@ export interface SliceAgent {
   drop(): boolean;
   /** Closes for good. */
   close(): void;
+}
+
+/** What every dialect's simulated agent is built from. */
+export interface SliceAgentOptions {
+  identity: AgentIdentity;
+  /** Control plane base URL (the SDK appends the dialect's path). */
+  url: string;
+  /** Heartbeat / metrics period, ms (`--heartbeat-interval`). */
+  heartbeatIntervalMs: number;
+  scheduler: Scheduler;
+  report: Report;
+  /** Called with +1 / -1 as the agent connects / disconnects (the `connected` gauge). */
+  onConnectedChange: (delta: number) => void;
+  /** Called once, on the agent's first connect (the ramp measure). */
+  onFirstConnect?: () => void;
 }

@@ -8,28 +8,19 @@
  * commands_*, keepalives_sent). There are no acks in these dialects, so the
  * `ack` and `event_ack` histograms stay empty.
  */
-import { ErrorCodes, MonitorAgent, VStatsAgent, type FleetwireError, type Scheduler } from '@fleetwire/sdk';
+import { ErrorCodes, MonitorAgent, VStatsAgent, type FleetwireError } from '@fleetwire/sdk';
 import { SimulatedShell } from '../model/commands.js';
 import type { AgentIdentity } from '../model/fleet-plan.js';
 import { HostModel, randomHostSpec } from '../model/host.js';
 import { monitorMetrics, vstatsMetrics } from '../model/host-dialects.js';
 import { C, H, errorCounter, type Report } from '../report/report.js';
-import type { SliceAgent } from './slice-agent.js';
+import type { SliceAgent, SliceAgentOptions } from './slice-agent.js';
 import { agentSocket, type AgentSocket, type WsChaosOptions } from './ws-socket.js';
 
 /** Errors not in the `errors` total: counted as disconnects / connect failures, or planned. */
 const NOT_ERRORS = new Set<string>([ErrorCodes.FW_CONNECTION_LOST, ErrorCodes.FW_CONNECT_FAILED, ErrorCodes.FW_CLOSED]);
 
-export interface WsSimAgentOptions {
-  identity: AgentIdentity;
-  /** Control plane base URL (the SDK appends the dialect's agent path). */
-  url: string;
-  /** Metrics period, ms (`--heartbeat-interval`). */
-  heartbeatIntervalMs: number;
-  scheduler: Scheduler;
-  report: Report;
-  onConnectedChange: (delta: number) => void;
-  onFirstConnect?: () => void;
+export interface WsSimAgentOptions extends SliceAgentOptions {
   /** Source address, malformed metrics frames. */
   socket?: WsChaosOptions;
   /** monitor only: command answers are this many ms late (slow agents). Default 0. */
