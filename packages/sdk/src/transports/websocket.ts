@@ -61,6 +61,7 @@ export class WsTransport {
   private ws: WebSocketLike | null;
   private opened = false;
   private httpStatus: number | undefined;
+  private lastError = '';
   private closed = false;
 
   constructor(url: string, handlers: WsHandlers, options: WsTransportOptions = {}) {
@@ -95,14 +96,18 @@ export class WsTransport {
       handlers.onMessage(msg as Record<string, unknown>);
     };
     ws.onerror = (ev) => {
-      // `ws` reports a refused upgrade as "Unexpected server response: 401".
-      const m = /Unexpected server response: (\d{3})/.exec(errorMessage(ev));
+      // `ws` reports a refused upgrade as "Unexpected server response: 401",
+      // and a frame over maxPayload as "Max payload size exceeded" (then close 1006).
+      this.lastError = errorMessage(ev);
+      const m = /Unexpected server response: (\d{3})/.exec(this.lastError);
       if (m) this.httpStatus = Number(m[1]);
     };
     ws.onclose = (ev) => {
       if (this.closed) return;
       this.closed = true;
-      handlers.onClose({ code: ev.code, reason: ev.reason, httpStatus: this.httpStatus, neverOpened: !this.opened });
+      // A close without a reason of its own says why through the error that caused it.
+      const reason = ev.reason || this.lastError;
+      handlers.onClose({ code: ev.code, reason, httpStatus: this.httpStatus, neverOpened: !this.opened });
     };
   }
 
