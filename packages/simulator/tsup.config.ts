@@ -16,7 +16,7 @@ export default defineConfig([
   // The CLI and the entries it starts as a worker thread / child process (ESM only, kept at
   // dist/cli and dist/run so src/run/entries.ts finds them beside each other).
   {
-    entry: { 'cli/main': 'src/cli/main.ts', 'run/worker': 'src/run/worker.ts', 'run/backend-child': 'src/run/backend-child.ts' },
+    entry: { 'cli/main': 'src/cli/main.ts', 'run/worker': 'src/run/worker.ts', 'run/process-worker': 'src/run/process-worker.ts', 'run/backend-child': 'src/run/backend-child.ts' },
     format: ['esm'],
     sourcemap: true,
     clean: false,

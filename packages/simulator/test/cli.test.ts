@@ -45,6 +45,27 @@ describe('fleetwire-sim CLI', () => {
     expect(badThreshold.stderr).toContain('unknown metric "latency"');
   }, 60_000);
 
+  it('--processes 2 and --workers 2 spread the fleet and merge the reports; both at once is refused', async () => {
+    const outP = join(dir, 'processes.json');
+    const outW = join(dir, 'workers.json');
+    // 4 s: a child process from the TypeScript sources takes a second or two to start (tsx).
+    const LONGER = ['--agents', '10', '--duration', '4s'];
+    const [p, w, both] = await Promise.all([
+      sim([...SMALL, ...LONGER, '--processes', '2', '--out', outP, '--threshold', 'connected>=100%']),
+      sim([...SMALL, ...LONGER, '--workers', '2', '--out', outW, '--threshold', 'connected>=100%']),
+      sim(['run', '--processes', '2', '--workers', '2']),
+    ]);
+    for (const [r, out, kind] of [[p, outP, 'process'], [w, outW, 'thread']] as const) {
+      expect(r.code, r.stderr).toBe(0);
+      const report = Report.fromJSON(JSON.parse(readFileSync(out, 'utf8')), out);
+      expect(report.gauge('connected')).toBe(10);
+      expect(report.counter('heartbeats_acked')).toBeGreaterThan(10);
+      expect(r.stderr).toContain(kind === 'process' ? '2 processes' : '2 workers');
+    }
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--workers and --processes: pick one');
+  }, 60_000);
+
   it('--dialect monitor: metrics, commands from the embedded backend, thresholds of that dialect → 0; a fleet-only threshold → 2', async () => {
     const out = join(dir, 'monitor.json');
     const MON = ['run', '--dialect', 'monitor', '--agents', '6', '--duration', '2s', '--heartbeat-interval', '200ms', '--live', 'plain', '--commands-per-minute', '1200'];

@@ -48,6 +48,7 @@ describe('parseArgs run', () => {
       keys: null,
       gpus: 8,
       workers: 1,
+      processes: 1,
       shard: { index: 0, count: 1 },
       out: null,
       thresholds: [],
@@ -175,7 +176,7 @@ describe('help', () => {
     const r = await parseArgs(['run', '--help'], io);
     expect(r).toMatchObject({ ok: true, command: 'help' });
     const text = r.ok && r.command === 'help' ? r.text : '';
-    for (const flag of ['--dialect', '--url', '--agents', '--ramp', '--duration', '--heartbeat-interval', '--seed', '--keys', '--gpus', '--chaos-disconnect-rate', '--chaos-flap', '--chaos-slow-ack', '--chaos-malformed', '--workers', '--shard', '--out', '--threshold', '--config']) {
+    for (const flag of ['--dialect', '--url', '--agents', '--ramp', '--duration', '--heartbeat-interval', '--seed', '--keys', '--gpus', '--chaos-disconnect-rate', '--chaos-flap', '--chaos-slow-ack', '--chaos-malformed', '--workers', '--processes', '--shard', '--out', '--threshold', '--config']) {
       expect(text).toContain(flag);
     }
     expect(text).toMatch(/Examples:/);

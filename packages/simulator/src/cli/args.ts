@@ -51,6 +51,8 @@ export interface RunOptions {
   gpus: number | [number, number];
   chaos: ChaosOptions;
   workers: number;
+  /** Child processes to spread agents over (each has its own ~20,000 open files). */
+  processes: number;
   shard: Shard;
   out: string | null;
   thresholds: Threshold[];
@@ -126,7 +128,8 @@ function runFlags(y: Argv, io: ArgsIo): Argv {
       describe: 'where the embedded mock backend runs: auto = in this process up to 9,000 agents, a child process above (one process holds ~20,000 open files and an in-process backend needs 2 per agent)',
     })
     .option('source-addresses', s('comma-separated local addresses agents bind to, round-robin (e.g. 127.0.0.2,127.0.0.3): more than ~28,000 connections to one destination'))
-    .option('workers', s('worker threads to spread agents over', '1'))
+    .option('workers', s('worker threads to spread agents over (they share this process\'s ~20,000 open files)', '1'))
+    .option('processes', s('child processes to spread agents over, each with its own open-file limit: past ~20,000 agents on one box (with --url, or --source-addresses for >28,000 per destination)', '1'))
     .option('shard', s('run slice i of n of the fleet (0-based): 0/4 … 3/4', '0/1'))
     .option('out', s('write the JSON report here'))
     .option('threshold', { type: 'string', array: true, requiresArg: true, describe: 'pass/fail rule, repeatable: ack_p99<100ms, errors<0.1%, connected>=99%' })
@@ -140,6 +143,7 @@ function runFlags(y: Argv, io: ArgsIo): Argv {
     .example('$0 run --dialect monitor --threshold "command_p99<500ms"', 'monitor agents; the embedded backend sends them commands')
     .example('$0 run --dialect vstats --url ws://127.0.0.1:3001', 'vstats agents vs a running vstats server (add --keys FILE)')
     .example('$0 run --agents 10000 --workers 2 --source-addresses 127.0.0.2,127.0.0.3', '10,000 agents; the embedded backend moves to a child process above 9,000')
+    .example('$0 run --url http://cp:3000 --agents 60000 --processes 4 --source-addresses 127.0.0.2,127.0.0.3,127.0.0.4', '60,000 agents in 4 processes against a real control plane')
     .example('FLEETWIRE_SIM_AGENTS=500 $0 run --config sim.json', 'environment variables and a config file')
     .epilogue(`Threshold metrics: ${knownMetrics()}.\n` +
         `monitor and vstats have no acks: ack_*, event_ack_*, heartbeats, heartbeat_rate, events and instances_* would have no samples there and are refused; ` +
@@ -313,6 +317,7 @@ function validateRun(a: Record<string, unknown>, io: ArgsIo): ParseResult {
       malformedShare: get('chaos-malformed', v.share, 0),
     },
     workers: get('workers', whole(1, 'a worker count'), 1),
+    processes: get('processes', whole(1, 'a process count'), 1),
     shard: get('shard', shardOf, { index: 0, count: 1 }),
     out: str(a['out']) ?? null,
     thresholds: thresholdsOf(a['threshold'], errors),
@@ -329,6 +334,7 @@ function validateRun(a: Record<string, unknown>, io: ArgsIo): ParseResult {
   // A flag counts as given when it differs from its default (yargs fills defaults in).
   errors.push(...dialectProblems(options, (flag, def) => a[flag] !== undefined && str(a[flag]) !== def));
   for (const addr of options.sourceAddresses) if (!/^\d{1,3}(\.\d{1,3}){3}$|^[0-9a-f:]+$/i.test(addr)) errors.push(`--source-addresses: "${addr}" is not an IP address`);
+  if (options.workers > 1 && options.processes > 1) errors.push('--workers and --processes: pick one (threads share one process, processes do not)');
   if (options.shard.count > agents) errors.push(`--shard ${options.shard.index}/${options.shard.count}: more shards than agents (${agents}); some shards would be empty`);
   if (errors.length > 0) return usage(errors.join('\n'), ['run']);
   return { ok: true, command: 'run', options };

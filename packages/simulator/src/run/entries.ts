@@ -12,7 +12,7 @@ const here = fileURLToPath(import.meta.url);
 export const FROM_SOURCES = here.endsWith('.ts');
 
 /** The file of entry `name` (e.g. 'worker'), in src/run or dist/run. */
-export function entryFile(name: 'worker' | 'backend-child'): string {
+export function entryFile(name: 'worker' | 'process-worker' | 'backend-child'): string {
   if (FROM_SOURCES) return join(dirname(here), `${name}.ts`);
   // Bundled code may live in dist/index.js or dist/cli/main.js: find dist/ and go to dist/run.
   let dir = dirname(here);

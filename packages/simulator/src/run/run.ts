@@ -1,6 +1,6 @@
 /**
  * `fleetwire-sim run`: the whole job. Starts (or finds) the control plane,
- * runs this shard's agents (in this thread or over workers) with the live
+ * runs this shard's agents (in this thread, over worker threads or child processes) with the live
  * view, stops after --duration or on SIGINT/SIGTERM, then prints the summary,
  * writes --out and evaluates the thresholds.
  *
@@ -88,7 +88,7 @@ export async function runSimulation(o: RunOptions, io: RunIo = { stdout: process
   }
   say(
     `fleetwire-sim: ${end - start} of ${o.agents} ${o.dialect} agents (shard ${shardText}) → ${url}, ramp ${o.rampPerSec}/s, ${o.dialect === 'fleet' ? 'heartbeat' : 'metrics every'} ${formatMs(o.heartbeatIntervalMs)}, ` +
-      `seed ${o.seed}${o.workers > 1 ? `, ${o.workers} workers` : ''}${o.durationMs ? `, for ${formatMs(o.durationMs)}` : ', until Ctrl-C'}`,
+      `seed ${o.seed}${o.workers > 1 ? `, ${o.workers} workers` : ''}${o.processes > 1 ? `, ${o.processes} processes` : ''}${o.durationMs ? `, for ${formatMs(o.durationMs)}` : ', until Ctrl-C'}`,
   );
 
   const meta: ReportMeta = { dialect: o.dialect, seed: o.seed, fleetAgents: o.agents, shards: [shardText], startedAt: new Date().toISOString(), endedAt: new Date().toISOString() };
@@ -106,8 +106,11 @@ export async function runSimulation(o: RunOptions, io: RunIo = { stdout: process
     meta,
   };
   const t0 = performance.now();
-  const workers = Math.min(o.workers, Math.max(1, end - start));
-  const runner: Runner = workers > 1 ? workerRunner(spec, workers) : localRunner(spec);
+  const slots = Math.max(1, end - start);
+  const workers = Math.min(o.workers, slots);
+  const processes = Math.min(o.processes, slots);
+  const runner: Runner =
+    processes > 1 ? workerRunner(spec, processes, 'process') : workers > 1 ? workerRunner(spec, workers, 'thread') : localRunner(spec);
   const current = () => {
     const r = runner.current();
     r.meta.endedAt = new Date().toISOString();
