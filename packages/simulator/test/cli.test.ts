@@ -45,6 +45,12 @@ describe('fleetwire-sim CLI', () => {
     expect(badThreshold.stderr).toContain('unknown metric "latency"');
   }, 60_000);
 
+  it('heartbeats still in flight when the run ends are waited for, not counted as lost', async () => {
+    // Every ack comes 400 ms late, so several heartbeats are always in flight at the end.
+    const r = await sim([...SMALL, '--chaos-slow-ack', '100%:400ms', '--threshold', 'heartbeats>=100%']);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+  }, 60_000);
+
   it('--processes 2 and --workers 2 spread the fleet and merge the reports; both at once is refused', async () => {
     const outP = join(dir, 'processes.json');
     const outW = join(dir, 'workers.json');

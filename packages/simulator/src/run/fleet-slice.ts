@@ -190,10 +190,32 @@ export class FleetSlice<A extends SliceAgent = SimAgent> {
     r.setGauge(G.connected, this.connected);
     if (this.rampMs !== null) r.setGauge('ramp_per_sec', Math.round((this.target * 1000) / Math.max(1, this.rampMs)));
     this.scheduler.stop();
+    await this.drainAcks();
     const connectedAtEnd = this.connected;
     for (const a of this.agents) a.close();
     r.setGauge(G.connected, connectedAtEnd);
     // Let socket close frames go out before the caller tears down the backend.
     await new Promise((res) => setTimeout(res, 50));
+  }
+
+  /**
+   * Heartbeats sent just before the stop are still waiting for their acks;
+   * closing now would count them as unacknowledged. Wait (no new heartbeats go
+   * out: the scheduler is stopped) until every one is acked, or acks stop
+   * coming for 1 s, or 3 s passed.
+   */
+  private async drainAcks(): Promise<void> {
+    const r = this.o.report;
+    const deadline = Date.now() + 3000;
+    let last = r.counter(C.heartbeatsAcked);
+    let quietSince = Date.now();
+    while (r.counter(C.heartbeatsSent) > r.counter(C.heartbeatsAcked) && Date.now() < deadline) {
+      await new Promise((res) => setTimeout(res, 20));
+      const acked = r.counter(C.heartbeatsAcked);
+      if (acked !== last) {
+        last = acked;
+        quietSince = Date.now();
+      } else if (Date.now() - quietSince >= 1000) return;
+    }
   }
 }
