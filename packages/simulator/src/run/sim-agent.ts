@@ -66,6 +66,8 @@ export class SimAgent implements SliceAgent {
   /** Send times of lifecycle events awaiting their ack (event|rentalId → ms). */
   private eventSentAt: Map<string, number> | null = null;
   private timers: Set<ReturnType<typeof setTimeout>> | null = null;
+  /** The planned crash / time-limit timer of each running rental, cancelled when it is stopped first. */
+  private endTimers: Map<string, ReturnType<typeof setTimeout>> | null = null;
   private reported: Set<string> | null = null;
 
   constructor(opts: SimAgentOptions) {
@@ -113,6 +115,7 @@ export class SimAgent implements SliceAgent {
     this.closed = true;
     if (this.timers) for (const t of this.timers) clearTimeout(t);
     this.timers?.clear();
+    this.endTimers?.clear();
     if (this.isConnected) this.setConnected(false);
     this.agent.close();
   }
@@ -218,12 +221,14 @@ export class SimAgent implements SliceAgent {
     if (outcome.kind !== 'until_stopped') {
       const t = setTimeout(() => {
         timers.delete(t);
+        this.endTimers?.delete(cmd.rentalId);
         // Only if it still runs this very container (it may have been stopped meanwhile).
         if (this.agent.instances.get(cmd.rentalId)?.containerId !== plan.containerId) return;
         this.host.releaseRental(cmd.rentalId);
         this.agent.reportStopped(cmd.rentalId, outcome.kind, outcome.event.errorMessage);
       }, outcome.afterMs);
       timers.add(t);
+      (this.endTimers ??= new Map()).set(cmd.rentalId, t);
     }
     return { containerId: plan.containerId, connectionInfo: plan.started.connectionInfo };
   }
@@ -231,6 +236,13 @@ export class SimAgent implements SliceAgent {
   private async stop(cmd: StopInstance): Promise<{ reason: 'requested' }> {
     const containerId = cmd.containerId || this.agent.instances.get(cmd.rentalId)?.containerId || '';
     const plan = this.planner.planStop(cmd, containerId);
+    // Stopped before its planned crash or time limit: that timer (up to minutes away) goes now.
+    const end = this.endTimers?.get(cmd.rentalId);
+    if (end !== undefined) {
+      clearTimeout(end);
+      this.timers?.delete(end);
+      this.endTimers!.delete(cmd.rentalId);
+    }
     await sleep(plan.delayMs, (this.timers ??= new Set()));
     this.host.releaseRental(cmd.rentalId);
     return { reason: 'requested' };
