@@ -13,11 +13,11 @@ import type { AgentIdentity } from '../model/fleet-plan.js';
 import { HostModel, randomHostSpec } from '../model/host.js';
 import { LifecyclePlanner, type LifecycleOptions } from '../model/lifecycle.js';
 import type { InstanceStarted, InstanceStopped, StartInstance, StopInstance } from '../model/sdk.js';
-import { C, H, errorCounter, type Report } from '../report/report.js';
+import { C, H, type Report } from '../report/report.js';
+import { AgentBook } from './agent-book.js';
 import type { SliceAgent, SliceAgentOptions } from './slice-agent.js';
 
 /** Errors that are not counted in the `errors` total: they are counted as disconnects / connect failures, or are planned. */
-const NOT_ERRORS = new Set<string>([ErrorCodes.FW_CONNECTION_LOST, ErrorCodes.FW_CONNECT_FAILED, ErrorCodes.FW_CLOSED]);
 
 /** A lifecycle event an agent emitted, in order (for determinism and no-loss checks). */
 export interface EmittedEvent {
@@ -56,11 +56,7 @@ export class SimAgent implements SliceAgent {
   private readonly planner: LifecyclePlanner;
   private readonly report: Report;
   private readonly opts: SimAgentOptions;
-  private lastTick = now();
-  private connectStartedAt = 0;
-  private everConnected = false;
-  private isConnected = false;
-  private closed = false;
+  private readonly book: AgentBook;
   /** Rentals whose start is planned to fail: their FW_HANDLER_FAILED is the plan, not an error. */
   private plannedFailures: Set<string> | null = null;
   /** Send times of lifecycle events awaiting their ack (event|rentalId → ms). */
@@ -76,6 +72,7 @@ export class SimAgent implements SliceAgent {
     this.identity = id;
     this.report = opts.report;
     this.host = new HostModel(id.rng.fork('host'), randomHostSpec(id.rng.fork('spec'), id.gpuCount, id.hostname));
+    this.book = new AgentBook(opts, this.host);
     this.planner = new LifecyclePlanner(id.rng, opts.lifecycle);
     this.agent = new FleetAgent({
       url: opts.url,
@@ -95,60 +92,39 @@ export class SimAgent implements SliceAgent {
 
   /** Starts connecting; the connect latency is measured from here to the first `connected`. */
   connect(): void {
-    this.connectStartedAt = now();
+    this.book.connecting();
     this.agent.connect();
   }
 
   get connected(): boolean {
-    return this.isConnected;
+    return this.book.connected;
   }
 
   /** Drops the Socket.IO connection like a network failure (FleetAgent reconnects and resends). False when not connected. */
   drop(): boolean {
-    if (!this.isConnected) return false;
+    if (!this.book.connected) return false;
     this.agent.dropConnection();
     return true;
   }
 
   /** Closes the agent and cancels its pending lifecycle timers. */
   close(): void {
-    this.closed = true;
+    this.book.close();
     if (this.timers) for (const t of this.timers) clearTimeout(t);
     this.timers?.clear();
     this.endTimers?.clear();
-    if (this.isConnected) this.setConnected(false);
     this.agent.close();
   }
 
-  private setConnected(c: boolean): void {
-    if (c === this.isConnected) return;
-    this.isConnected = c;
-    this.opts.onConnectedChange(c ? 1 : -1);
-  }
-
   private metrics() {
-    const t = now();
-    this.host.tick(t - this.lastTick);
-    this.lastTick = t;
-    return this.host.fleetMetrics();
+    return this.book.tick().fleetMetrics();
   }
 
   private wire(): void {
     const a = this.agent;
     const r = this.report;
-    a.on('connected', () => {
-      if (this.everConnected) r.count(C.reconnects);
-      else {
-        r.recordLatency(H.connect, now() - this.connectStartedAt);
-        this.opts.onFirstConnect?.();
-      }
-      this.everConnected = true;
-      this.setConnected(true);
-    });
-    a.on('disconnected', () => {
-      r.count(C.disconnects);
-      this.setConnected(false);
-    });
+    a.on('connected', () => this.book.up());
+    a.on('disconnected', () => this.book.down());
     a.on('heartbeat', () => {
       r.count(C.heartbeatsSent);
       r.count(C.messagesSent);
@@ -194,13 +170,10 @@ export class SimAgent implements SliceAgent {
   }
 
   private onError(err: FleetwireError): void {
-    if (this.closed) return;
-    const r = this.report;
     const rentalId = (err.context as { rentalId?: string } | undefined)?.rentalId;
+    // A start failure the lifecycle plan chose is the plan, not an error.
     if (err.code === ErrorCodes.FW_HANDLER_FAILED && rentalId !== undefined && this.plannedFailures?.delete(rentalId)) return;
-    r.count(errorCounter(err.code));
-    if (err.code === ErrorCodes.FW_CONNECT_FAILED) r.count(C.connectFailures);
-    if (!NOT_ERRORS.has(err.code)) r.count(C.errors);
+    this.book.error(err);
   }
 
   private async start(cmd: StartInstance): Promise<StartResult> {

@@ -8,17 +8,15 @@
  * commands_*, keepalives_sent). There are no acks in these dialects, so the
  * `ack` and `event_ack` histograms stay empty.
  */
-import { ErrorCodes, MonitorAgent, VStatsAgent, type FleetwireError } from '@fleetwire/sdk';
+import { MonitorAgent, VStatsAgent } from '@fleetwire/sdk';
 import { SimulatedShell } from '../model/commands.js';
 import type { AgentIdentity } from '../model/fleet-plan.js';
 import { HostModel, randomHostSpec } from '../model/host.js';
 import { monitorMetrics, vstatsMetrics } from '../model/host-dialects.js';
-import { C, H, errorCounter, type Report } from '../report/report.js';
+import { C, type Report } from '../report/report.js';
+import { AgentBook } from './agent-book.js';
 import type { SliceAgent, SliceAgentOptions } from './slice-agent.js';
 import { agentSocket, type AgentSocket, type WsChaosOptions } from './ws-socket.js';
-
-/** Errors not in the `errors` total: counted as disconnects / connect failures, or planned. */
-const NOT_ERRORS = new Set<string>([ErrorCodes.FW_CONNECTION_LOST, ErrorCodes.FW_CONNECT_FAILED, ErrorCodes.FW_CLOSED]);
 
 export interface WsSimAgentOptions extends SliceAgentOptions {
   /** Source address, malformed metrics frames. */
@@ -27,19 +25,13 @@ export interface WsSimAgentOptions extends SliceAgentOptions {
   answerDelayMs?: number;
 }
 
-const now = (): number => performance.now();
-
-/** The bookkeeping both dialects share: connected gauge, connect time, reconnects, errors. */
+/** What both plain-WebSocket dialects share: a host model, a chaos socket, and the AgentBook. */
 abstract class WsSimAgent implements SliceAgent {
   readonly identity: AgentIdentity;
   readonly host: HostModel;
   protected readonly report: Report;
   protected readonly socket: AgentSocket;
-  private lastTick = now();
-  private connectStartedAt = 0;
-  private everConnected = false;
-  private isConnected = false;
-  protected closed = false;
+  protected readonly book: AgentBook;
 
   constructor(protected readonly opts: WsSimAgentOptions) {
     const id = opts.identity;
@@ -47,71 +39,32 @@ abstract class WsSimAgent implements SliceAgent {
     this.report = opts.report;
     this.host = new HostModel(id.rng.fork('host'), randomHostSpec(id.rng.fork('spec'), id.gpuCount, id.hostname));
     this.socket = agentSocket(opts.socket);
+    this.book = new AgentBook(opts, this.host);
   }
 
   protected abstract get client(): MonitorAgent | VStatsAgent;
 
   get connected(): boolean {
-    return this.isConnected;
+    return this.book.connected;
   }
 
   connect(): void {
-    this.connectStartedAt = now();
+    this.book.connecting();
     this.client.connect();
   }
 
   drop(): boolean {
-    return this.isConnected && this.socket.drop();
+    return this.book.connected && this.socket.drop();
   }
 
   close(): void {
-    this.closed = true;
-    this.setConnected(false);
+    this.book.close();
     this.client.close();
-  }
-
-  /** Advances the host model to now (lazily, when metrics are asked for: no second periodic task). */
-  protected tick(): HostModel {
-    const t = now();
-    this.host.tick(t - this.lastTick);
-    this.lastTick = t;
-    return this.host;
-  }
-
-  protected onConnected(): void {
-    const r = this.report;
-    if (this.everConnected) r.count(C.reconnects);
-    else {
-      r.recordLatency(H.connect, now() - this.connectStartedAt);
-      this.opts.onFirstConnect?.();
-    }
-    this.everConnected = true;
-    this.setConnected(true);
-  }
-
-  protected onDisconnected(): void {
-    if (!this.isConnected) return; // a socket that opened but never authenticated was not a connection
-    this.report.count(C.disconnects);
-    this.setConnected(false);
-  }
-
-  protected onError(err: FleetwireError): void {
-    if (this.closed) return;
-    const r = this.report;
-    r.count(errorCounter(err.code));
-    if (err.code === ErrorCodes.FW_CONNECT_FAILED) r.count(C.connectFailures);
-    if (!NOT_ERRORS.has(err.code)) r.count(C.errors);
   }
 
   protected sent(counter: string): void {
     this.report.count(counter);
     this.report.count(C.messagesSent);
-  }
-
-  private setConnected(c: boolean): void {
-    if (c === this.isConnected) return;
-    this.isConnected = c;
-    this.opts.onConnectedChange(c ? 1 : -1);
   }
 }
 
@@ -129,7 +82,7 @@ export class SimMonitorAgent extends WsSimAgent {
       apiKey: opts.identity.key,
       metricsIntervalMs: opts.heartbeatIntervalMs,
       scheduler: opts.scheduler,
-      metrics: () => monitorMetrics(this.tick()),
+      metrics: () => monitorMetrics(this.book.tick()),
       onCommand: async (cmd) => {
         await this.late();
         return this.shell.run(cmd.command);
@@ -141,14 +94,14 @@ export class SimMonitorAgent extends WsSimAgent {
       WebSocket: this.socket.WebSocket,
     });
     const a = this.agent;
-    a.on('connected', () => this.onConnected());
-    a.on('disconnected', () => this.onDisconnected());
+    a.on('connected', () => this.book.up());
+    a.on('disconnected', () => this.book.down());
     a.on('metrics', () => this.sent(C.metricsSent));
     a.on('command', () => this.report.count(C.commandsReceived));
     a.on('docker_command', () => this.report.count(C.commandsReceived));
     a.on('command_response', () => this.sent(C.commandsAnswered));
     a.on('docker_response', () => this.sent(C.commandsAnswered));
-    a.on('error', (err) => this.onError(err));
+    a.on('error', (err) => this.book.error(err));
   }
 
   protected get client(): MonitorAgent {
@@ -194,15 +147,15 @@ export class SimVStatsAgent extends WsSimAgent {
       name: opts.identity.hostname,
       metricsIntervalMs: opts.heartbeatIntervalMs,
       scheduler: opts.scheduler,
-      metrics: () => vstatsMetrics(this.tick(), new Date().toISOString()),
+      metrics: () => vstatsMetrics(this.book.tick(), new Date().toISOString()),
       WebSocket: this.socket.WebSocket,
     });
     const a = this.agent;
-    a.on('connected', () => this.onConnected());
-    a.on('disconnected', () => this.onDisconnected());
+    a.on('connected', () => this.book.up());
+    a.on('disconnected', () => this.book.down());
     a.on('metrics', () => this.sent(C.metricsSent));
     a.on('heartbeat', () => this.sent(C.keepalivesSent));
-    a.on('error', (err) => this.onError(err));
+    a.on('error', (err) => this.book.error(err));
   }
 
   protected get client(): VStatsAgent {

@@ -1,0 +1,82 @@
+/**
+ * The report bookkeeping every simulated agent does, whatever its dialect:
+ * connect time, reconnects, disconnects, the connected gauge, error counts,
+ * and advancing the host model lazily when metrics are asked for (no second
+ * periodic task per agent).
+ */
+import { ErrorCodes, type FleetwireError } from '@fleetwire/sdk';
+import type { HostModel } from '../model/host.js';
+import { C, H, errorCounter } from '../report/report.js';
+import type { SliceAgentOptions } from './slice-agent.js';
+
+/** Errors not in the `errors` total: counted as disconnects / connect failures, or from closing. */
+const NOT_ERRORS = new Set<string>([ErrorCodes.FW_CONNECTION_LOST, ErrorCodes.FW_CONNECT_FAILED, ErrorCodes.FW_CLOSED]);
+const now = (): number => performance.now();
+
+export class AgentBook {
+  /** True between the dialect's handshake and the next disconnect. */
+  connected = false;
+  /** Set by close(): errors after it are the close's own, not the run's. */
+  closed = false;
+  private lastTick = now();
+  private connectStartedAt = 0;
+  private everConnected = false;
+
+  constructor(
+    private readonly opts: SliceAgentOptions,
+    private readonly host: HostModel,
+  ) {}
+
+  /** connect() was called: the connect latency is measured from here to the first `up()`. */
+  connecting(): void {
+    this.connectStartedAt = now();
+  }
+
+  /** The handshake is done (first time: connect latency; later: a reconnect). */
+  up(): void {
+    const r = this.opts.report;
+    if (this.everConnected) r.count(C.reconnects);
+    else {
+      r.recordLatency(H.connect, now() - this.connectStartedAt);
+      this.opts.onFirstConnect?.();
+    }
+    this.everConnected = true;
+    this.set(true);
+  }
+
+  /** The connection went away. A socket that opened but never authenticated was not a connection. */
+  down(): void {
+    if (!this.connected) return;
+    this.opts.report.count(C.disconnects);
+    this.set(false);
+  }
+
+  /** The agent is closing: leave the gauge, count nothing. */
+  close(): void {
+    this.closed = true;
+    this.set(false);
+  }
+
+  /** Counts an error by code (and in the `errors` total unless it is a connection event). */
+  error(err: FleetwireError): void {
+    if (this.closed) return;
+    const r = this.opts.report;
+    r.count(errorCounter(err.code));
+    if (err.code === ErrorCodes.FW_CONNECT_FAILED) r.count(C.connectFailures);
+    if (!NOT_ERRORS.has(err.code)) r.count(C.errors);
+  }
+
+  /** Advances the host model to now and returns it. */
+  tick(): HostModel {
+    const t = now();
+    this.host.tick(t - this.lastTick);
+    this.lastTick = t;
+    return this.host;
+  }
+
+  private set(c: boolean): void {
+    if (c === this.connected) return;
+    this.connected = c;
+    this.opts.onConnectedChange(c ? 1 : -1);
+  }
+}
