@@ -1,5 +1,6 @@
 /** Shared by the mock-backend's own socket-level tests: waiting, agents, admin calls. */
 import { FleetAgent, type FleetAgentOptions } from '@fleetwire/sdk';
+import { startMockBackend, type MockBackend } from '@fleetwire/mock-backend';
 import { sampleMetrics } from '../../../test-support/index.js';
 
 export { until, sampleMetrics, startCmd } from '../../../test-support/index.js';
@@ -34,4 +35,19 @@ export async function admin(base: string, token: string | null, method: string, 
     /* not JSON: keep text */
   }
   return { status: res.status, json };
+}
+
+/**
+ * A backend on ephemeral ports accepting `key`, with admin token `token`, closed
+ * by `cleanups`; plus `api(b, method, path, body)` calling its admin API.
+ */
+export function adminFixture(key: string, token: string, cleanups: (() => unknown)[]) {
+  return {
+    async backend(): Promise<MockBackend> {
+      const b = await startMockBackend({ ephemeral: true, keys: [key], adminToken: token });
+      cleanups.push(() => b.close());
+      return b;
+    },
+    api: (b: MockBackend, method: string, path: string, body?: unknown) => admin(b.adminUrl!, token, method, path, body),
+  };
 }

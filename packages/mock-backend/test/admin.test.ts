@@ -4,7 +4,7 @@ import { WebSocket } from 'ws';
 import { jwtVerify } from 'jose';
 import { startMockBackend, type MockBackend } from '@fleetwire/mock-backend';
 import type { FleetAgent } from '@fleetwire/sdk';
-import { admin, fleetAgent, startCmd, until } from './admin-helpers.js';
+import { admin, adminFixture, fleetAgent, startCmd, until } from './admin-helpers.js';
 
 const KEY = 'admin-test-key';
 const TOKEN = 'admin-test-token';
@@ -13,12 +13,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function backend(): Promise<MockBackend> {
-  const b = await startMockBackend({ ephemeral: true, keys: [KEY], adminToken: TOKEN });
-  cleanups.push(() => b.close());
-  return b;
-}
-const api = (b: MockBackend, method: string, path: string, body?: unknown) => admin(b.adminUrl!, TOKEN, method, path, body);
+const { backend, api } = adminFixture(KEY, TOKEN, cleanups);
 
 async function connected(b: MockBackend, nodeId = 'node-1'): Promise<FleetAgent> {
   const a = fleetAgent(b.fleetUrl, KEY, nodeId);

@@ -1,9 +1,9 @@
 /** Every fault the admin API injects, observed from real clients. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { startMockBackend, type MockBackend } from '@fleetwire/mock-backend';
+import type { MockBackend } from '@fleetwire/mock-backend';
 import { ErrorCodes, type FleetAgent, type FleetAgentOptions, type FleetwireError, type Scheduler } from '@fleetwire/sdk';
-import { admin, fleetAgent, until } from './admin-helpers.js';
+import { adminFixture, fleetAgent, until } from './admin-helpers.js';
 
 const KEY = 'faults-key';
 const TOKEN = 'faults-admin-token';
@@ -12,12 +12,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function backend(): Promise<MockBackend> {
-  const b = await startMockBackend({ ephemeral: true, keys: [KEY], adminToken: TOKEN });
-  cleanups.push(() => b.close());
-  return b;
-}
-const api = (b: MockBackend, method: string, path: string, body?: unknown) => admin(b.adminUrl!, TOKEN, method, path, body);
+const { backend, api } = adminFixture(KEY, TOKEN, cleanups);
 
 function agent(b: MockBackend, nodeId: string, over: Partial<FleetAgentOptions> = {}): { a: FleetAgent; errors: FleetwireError[] } {
   const a = fleetAgent(b.fleetUrl, KEY, nodeId, over);
