@@ -31,6 +31,19 @@ function agent(b: { fleetUrl: string }, over: Partial<FleetAgentOptions> = {}): 
   return a;
 }
 
+/** A backend and a connected agent running rental r1 (acked), for the restart tests. */
+async function runningRental() {
+  const b1 = await backend();
+  const a = agent(b1);
+  a.on('error', () => {});
+  a.connect();
+  await once(a, 'heartbeat_ack');
+  const d = once(a, 'delivered');
+  await b1.fleet.startInstance('node-1', startCmd('r1'));
+  await d;
+  return { b1, port: b1.fleetPort, a };
+}
+
 describe('FleetAgent against the mock backend', () => {
   it('a bad key is a terminal auth error: no retry loop', async () => {
     const b = await backend();
@@ -186,15 +199,7 @@ describe('FleetAgent against the mock backend', () => {
   });
 
   it('after the backend restarts: reconnects, re-auths, heartbeats at once, re-reports running containers', async () => {
-    const b1 = await backend();
-    const port = b1.fleetPort;
-    const a = agent(b1);
-    a.on('error', () => {});
-    a.connect();
-    await once(a, 'heartbeat_ack');
-    const d = once(a, 'delivered');
-    await b1.fleet.startInstance('node-1', startCmd('r1'));
-    await d;
+    const { b1, port, a } = await runningRental();
 
     const lost = once<[StateTransition]>(a, 'state');
     await b1.close();
@@ -212,15 +217,7 @@ describe('FleetAgent against the mock backend', () => {
   });
 
   it('a lifecycle event emitted while the backend was down arrives exactly once after it returns', async () => {
-    const b1 = await backend();
-    const port = b1.fleetPort;
-    const a = agent(b1);
-    a.on('error', () => {});
-    a.connect();
-    await once(a, 'heartbeat_ack');
-    let d = once(a, 'delivered');
-    await b1.fleet.startInstance('node-1', startCmd('r1'));
-    await d;
+    const { b1, port, a } = await runningRental();
 
     const lost = once(a, 'disconnected');
     await b1.close();
@@ -229,8 +226,7 @@ describe('FleetAgent against the mock backend', () => {
     expect(a.pendingEvents.map((e) => e.event)).toEqual(['instance_stopped']);
 
     const b2 = await backend(port);
-    d = once(a, 'delivered', 10_000);
-    const [event] = await d;
+    const [event] = await once<[string]>(a, 'delivered', 10_000);
     expect(event).toBe('instance_stopped');
     const stops = b2.fleet.received.filter((r) => r.event === 'instance_stopped');
     expect(stops).toHaveLength(1);
