@@ -54,7 +54,8 @@ describe('fleetwire-sim CLI', () => {
   it('--processes 2 and --workers 2 spread the fleet and merge the reports; both at once is refused', async () => {
     const outP = join(dir, 'processes.json');
     const outW = join(dir, 'workers.json');
-    // 4 s: a child process from the TypeScript sources takes a second or two to start (tsx).
+    // The 4 s run clock starts once both children are up (tsx boots slowly on a loaded box),
+    // so the timeout below covers the start-up, not the duration.
     const LONGER = ['--agents', '10', '--duration', '4s'];
     const [p, w, both] = await Promise.all([
       sim([...SMALL, ...LONGER, '--processes', '2', '--out', outP, '--threshold', 'connected>=100%']),
@@ -70,7 +71,7 @@ describe('fleetwire-sim CLI', () => {
     }
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('--workers and --processes: pick one');
-  }, 60_000);
+  }, 120_000);
 
   it('--dialect monitor: metrics, commands from the embedded backend, thresholds of that dialect → 0; a fleet-only threshold → 2', async () => {
     const out = join(dir, 'monitor.json');

@@ -5,7 +5,7 @@
  * writes --out and evaluates the thresholds.
  *
  * Exit codes: 0 all thresholds passed, 1 a threshold failed (named on
- * stderr), 2 bad input (said on stderr).
+ * stderr) or a worker failed to start or died mid-run, 2 bad input (said on stderr).
  */
 import { writeFileSync } from 'node:fs';
 import type { RunOptions } from '../cli/args.js';
@@ -105,12 +105,32 @@ export async function runSimulation(o: RunOptions, io: RunIo = { stdout: process
     seed: o.seed,
     meta,
   };
-  const t0 = performance.now();
   const slots = Math.max(1, end - start);
   const workers = Math.min(o.workers, slots);
   const processes = Math.min(o.processes, slots);
   const runner: Runner =
     processes > 1 ? workerRunner(spec, processes, 'process') : workers > 1 ? workerRunner(spec, workers, 'thread') : localRunner(spec);
+  const sig = io.interrupted ? null : signals();
+  const interrupted = (io.interrupted ?? sig!.promise).then((s) => String(s ?? 'interrupted'));
+
+  // The run clock starts once every worker is up: child processes can take
+  // seconds to boot on a loaded box, and that time must not eat the duration.
+  const startup = await Promise.race([
+    runner.ready.then(
+      () => null,
+      (err: Error) => `fleetwire-sim: ${err.message}`,
+    ),
+    interrupted.then((s) => `fleetwire-sim: ${s} while the workers were starting`),
+  ]);
+  if (startup !== null) {
+    sig?.dispose();
+    say(startup);
+    await runner.stop();
+    await embedded?.close();
+    return { exitCode: 1, report: null, thresholds: [] };
+  }
+
+  const t0 = performance.now();
   const current = () => {
     const r = runner.current();
     r.meta.endedAt = new Date().toISOString();
@@ -118,13 +138,12 @@ export async function runSimulation(o: RunOptions, io: RunIo = { stdout: process
   };
   const stopView = startLiveView(current, t0, { mode: o.live, out: io.stdout, ...(o.durationMs ? { durationMs: o.durationMs } : {}) });
 
-  const sig = io.interrupted ? null : signals();
   let timer: ReturnType<typeof setTimeout> | null = null;
   const why = await Promise.race([
     new Promise<string>((resolve) => {
       if (o.durationMs) timer = setTimeout(() => resolve('duration'), o.durationMs);
     }),
-    (io.interrupted ?? sig!.promise).then((s) => String(s ?? 'interrupted')),
+    interrupted,
   ]);
   if (timer) clearTimeout(timer);
   sig?.dispose();
@@ -132,6 +151,7 @@ export async function runSimulation(o: RunOptions, io: RunIo = { stdout: process
   if (why !== 'duration') say(`\nfleetwire-sim: ${why}: closing agents…`);
 
   const report = await runner.stop();
+  const lostWorkers = runner.failures();
   report.meta.endedAt = new Date().toISOString();
   if (embedded) {
     try {
@@ -154,6 +174,11 @@ export async function runSimulation(o: RunOptions, io: RunIo = { stdout: process
       say(`fleetwire-sim: could not write --out ${o.out}: ${(err as Error).message}`);
       return { exitCode: 2, report, thresholds: results };
     }
+  }
+  if (lostWorkers.length > 0) {
+    // Their agents' figures stop where the worker died: no threshold can vouch for the run.
+    say(`fleetwire-sim: ${lostWorkers.join('; ')}; the report covers their agents only up to then`);
+    return { exitCode: 1, report, thresholds: results };
   }
   const failed = results.filter((r) => !r.pass);
   if (failed.length > 0) {

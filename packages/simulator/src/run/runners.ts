@@ -29,6 +29,15 @@ export interface SliceSpec {
 }
 
 export interface Runner {
+  /**
+   * Resolves when every agent-holding worker is up (its agents are starting),
+   * so the run clock starts then and not while child processes still boot;
+   * rejects, naming the worker, when one exits or stays silent past the
+   * start-up timeout. Resolved at once for agents in this thread.
+   */
+  readonly ready: Promise<void>;
+  /** Workers that ended before they were asked to stop, with why (empty when all is well). */
+  failures(): string[];
   /** The report so far (a merged copy when workers run). */
   current(): Report;
   /** Resolves when every agent was connected at once. */
@@ -45,6 +54,8 @@ export function localRunner(spec: SliceSpec): Runner {
   const slice = new FleetSlice<SliceAgent>({ ...spec, plan: new FleetPlan(spec.plan), report });
   slice.start();
   return {
+    ready: Promise.resolve(),
+    failures: () => [],
     current: () => report,
     allConnected: slice.allConnected,
     rampMs: () => slice.rampMs,
@@ -55,14 +66,24 @@ export function localRunner(spec: SliceSpec): Runner {
   };
 }
 
-/** Worker → main messages. */
-export type FromWorker = { type: 'report'; report: ReportJSON; rampMs: number | null; allConnected: boolean } | { type: 'final'; report: ReportJSON; rampMs: number | null };
+/** Worker → main messages: `ready` once its agents are starting, then a report every second, then the final one. */
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'report'; report: ReportJSON; rampMs: number | null; allConnected: boolean }
+  | { type: 'final'; report: ReportJSON; rampMs: number | null };
+
+/**
+ * How long a worker may take to say `ready`. A child process started from the
+ * TypeScript sources on a loaded 2-core box takes seconds (tsx); one that has
+ * said nothing after this is reported as failed rather than counted as 0 agents.
+ */
+export const WORKER_START_TIMEOUT_MS = 60_000;
 
 /** One worker as the runner sees it, thread or process alike. */
 interface WorkerPeer {
   send(m: { type: 'stop' }): void;
   onMessage(cb: (m: FromWorker) => void): void;
-  onExit(cb: () => void): void;
+  onExit(cb: (code: number | null) => void): void;
   onError(cb: (err: Error) => void): void;
   kill(): Promise<unknown>;
 }
@@ -93,7 +114,7 @@ function spawnWorker(mode: WorkerMode, spec: SliceSpec): WorkerPeer {
 }
 
 /** Agents over `n` worker threads or child processes; each gets a contiguous sub-range and 1/n of the ramp. */
-export function workerRunner(spec: SliceSpec, n: number, mode: WorkerMode = 'thread'): Runner {
+export function workerRunner(spec: SliceSpec, n: number, mode: WorkerMode = 'thread', startTimeoutMs = WORKER_START_TIMEOUT_MS): Runner {
   const total = spec.end - spec.start;
   const latest: Report[] = [];
   const ramps: (number | null)[] = [];
@@ -102,19 +123,50 @@ export function workerRunner(spec: SliceSpec, n: number, mode: WorkerMode = 'thr
   const allConnected = new Promise<void>((r) => (resolveAll = r));
   const workers: WorkerPeer[] = [];
   const exited: boolean[] = [];
+  const up: boolean[] = [];
+  const failures: string[] = [];
+  let stopping = false;
+  let resolveReady: () => void = () => undefined;
+  let rejectReady: (err: Error) => void = () => undefined;
+  const ready = new Promise<void>((resolve, reject) => {
+    resolveReady = resolve;
+    rejectReady = reject;
+  });
+  ready.catch(() => undefined); // observed by run.ts; never an unhandled rejection
+  const checkReady = () => up.every(Boolean) && resolveReady();
+  const startTimer = setTimeout(() => {
+    const silent = up.flatMap((u, w) => (u ? [] : [`${mode} ${w}`]));
+    rejectReady(new Error(`${silent.join(', ')} did not start within ${Math.round(startTimeoutMs / 1000)} s`));
+  }, startTimeoutMs);
+  startTimer.unref();
+  void ready.then(
+    () => clearTimeout(startTimer),
+    () => clearTimeout(startTimer),
+  );
   for (let w = 0; w < n; w++) {
     const start = spec.start + Math.floor((w * total) / n);
     const end = spec.start + Math.floor(((w + 1) * total) / n);
     const meta = { ...spec.meta, shards: [`${mode}-${w}`] };
     latest[w] = new Report(meta);
     connectedFlags[w] = start === end;
+    up[w] = false;
     const worker = spawnWorker(mode, { ...spec, start, end, rampPerSec: spec.rampPerSec / n, meta });
     exited[w] = false;
-    worker.onExit(() => {
+    worker.onExit((code) => {
       exited[w] = true;
       connectedFlags[w] = true; // a dead worker must not hold up "all connected" forever
+      if (stopping) return;
+      const why = `${mode} ${w} exited${code === null ? '' : ` with code ${code}`} before the run ended`;
+      failures.push(why);
+      rejectReady(new Error(why));
     });
     worker.onMessage((m) => {
+      if (m.type === 'ready') {
+        up[w] = true;
+        return checkReady();
+      }
+      up[w] = true; // a report implies it is up
+      checkReady();
       latest[w] = Report.fromJSON(m.report, `${mode} ${w}`);
       ramps[w] = m.rampMs;
       if (m.type === 'report' && m.allConnected) connectedFlags[w] = true;
@@ -129,10 +181,14 @@ export function workerRunner(spec: SliceSpec, n: number, mode: WorkerMode = 'thr
     return r;
   };
   return {
+    ready,
+    failures: () => [...failures],
     current: merged,
     allConnected,
     rampMs: () => (ramps.length === n && ramps.every((x) => x !== null) ? Math.max(...(ramps as number[])) : null),
     async stop() {
+      stopping = true;
+      clearTimeout(startTimer);
       await Promise.all(
         workers.map(
           (worker, w) =>

@@ -15,6 +15,7 @@ export interface WorkerChannel {
 
 export function serveSlice(spec: SliceSpec, ch: WorkerChannel): void {
   const runner = localRunner(spec);
+  ch.post({ type: 'ready' });
   let allConnected = false;
   void runner.allConnected.then(() => (allConnected = true));
   const post = (type: 'report' | 'final') => {
