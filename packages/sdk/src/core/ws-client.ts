@@ -12,7 +12,7 @@
  * a frame, and — when its document gives closes a meaning of their own —
  * classifyClose().
  */
-import { ErrorCodes, FleetwireError, messageOf, type ErrorCode } from './errors.js';
+import { ErrorCodes, FleetwireError, invalidArgument, messageOf, type ErrorCode } from './errors.js';
 import { TypedEmitter } from './emitter.js';
 import { malformed, redact } from './inbound.js';
 import { Reconnector, type Failure, type ReconnectOptions } from './reconnector.js';
@@ -21,8 +21,14 @@ import { TransitionCodes, type ConnectionState, type StateTransition } from './s
 import { WsTransport, isAuthClose, type CloseInfo, type WebSocketConstructor } from '../transports/websocket.js';
 
 export interface WsClientOptions extends ReconnectOptions {
-  /** WebSocket constructor. Default `globalThis.WebSocket`, else the `ws` package (isomorphic-ws). */
+  /**
+   * WebSocket constructor. Default: the `ws` package in Node (20 and 22 alike: HTTP status of a
+   * refused upgrade, maxPayload, headers), the browser's WebSocket in browsers, or
+   * `globalThis.WebSocket` when something (msw) replaced it after the SDK loaded.
+   */
   WebSocket?: WebSocketConstructor;
+  /** Milliseconds a connection attempt may take to open before it fails (FW_CONNECT_FAILED) and is retried. Default 10 000. */
+  connectTimeoutMs?: number;
   /** Largest inbound frame in bytes (where the platform allows: `ws`). Default 16 MiB. */
   maxPayload?: number;
   /** Plain sends kept while disconnected (oldest dropped first, FW_QUEUE_OVERFLOW). Default 1000. */
@@ -62,6 +68,10 @@ export abstract class WsClient<E extends WsClientBaseEvents & { [K in keyof E]: 
     private readonly setup: WsClientSetup = {},
   ) {
     super();
+    const t = wsOptions.connectTimeoutMs;
+    if (t !== undefined && !(typeof t === 'number' && t > 0 && t <= 2_147_483_647)) {
+      invalidArgument(`${dialect}: connectTimeoutMs must be a number of milliseconds > 0, got ${String(t)}`);
+    }
     this.queue = new SendQueue<object>(wsOptions.sendQueueCapacity ?? 1000, (dropped) =>
       this.fail(ErrorCodes.FW_QUEUE_OVERFLOW, `${dialect}: send queue full; dropped the oldest message`, { dropped }),
     );
@@ -205,7 +215,7 @@ export abstract class WsClient<E extends WsClientBaseEvents & { [K in keyof E]: 
           this.reconnector.failed(this.classifyClose(safe, wasReady));
         },
       },
-      { WebSocket: this.wsOptions.WebSocket, maxPayload: this.wsOptions.maxPayload, headers: this.setup.headers },
+      { WebSocket: this.wsOptions.WebSocket, maxPayload: this.wsOptions.maxPayload, headers: this.setup.headers, connectTimeoutMs: this.wsOptions.connectTimeoutMs },
     );
   }
 }
