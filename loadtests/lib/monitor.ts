@@ -44,7 +44,8 @@ export function monitorCommandResponse(commandId: string, command: string, durat
 const dockerVerbs: Record<string, string> = { start: 'started', stop: 'stopped', restart: 'restarted', kill: 'killed', remove: 'removed', pause: 'paused', unpause: 'unpaused' };
 
 export function monitorDockerResponse(commandId: string, action: string, containerId: string) {
-  const verb = dockerVerbs[action];
+  // `action` is from the wire: an own-property lookup, so `constructor` or `toString` is an unknown action.
+  const verb = typeof action === 'string' && Object.prototype.hasOwnProperty.call(dockerVerbs, action) ? dockerVerbs[action] : undefined;
   return verb
     ? { type: 'docker_response' as const, command_id: commandId, success: true, message: `Container ${verb}` }
     : { type: 'docker_response' as const, command_id: commandId, success: false, message: `Unknown action: ${action} (${containerId})` };

@@ -150,6 +150,7 @@ export async function startMockBackend(options: MockBackendOptions = {}): Promis
         refuseAuth: () => faults.refuseAuth(),
         ackDelayMs: () => faults.ackDelayMs,
         acked: (event, ms) => metrics.acked(event, ms),
+        handlerError: () => metrics.handlerError('fleet'),
       },
     });
     metrics.watchFleet(fleet.nsp);
@@ -166,20 +167,21 @@ export async function startMockBackend(options: MockBackendOptions = {}): Promis
         pingIntervalMs: wsPing,
         heartbeatThrottleMs: options.heartbeatThrottleMs,
         onMessage: hook('controlPlane'),
+        onHandlerError: () => metrics.handlerError('controlPlane'),
       });
       closers.push(() => servers.controlPlane!.close());
     }
     const jwtSecret = options.monitorJwtSecret ?? DEV_JWT_SECRET;
     if (own.monitor) {
-      servers.monitor = new MonitorServer(own.monitor, { keys, state: state.monitor, jwtSecret, logger, onMessage: hook('monitor') });
+      servers.monitor = new MonitorServer(own.monitor, { keys, state: state.monitor, jwtSecret, logger, onMessage: hook('monitor'), onHandlerError: () => metrics.handlerError('monitor') });
       closers.push(() => servers.monitor!.close());
     }
     if (own.lightd) {
-      servers.lightd = new LightdServer(own.lightd, { state: state.lightd, logger, onMessage: hook('lightd') });
+      servers.lightd = new LightdServer(own.lightd, { state: state.lightd, logger, onMessage: hook('lightd'), onHandlerError: () => metrics.handlerError('lightd') });
       closers.push(() => servers.lightd!.close());
     }
     if (own.vstats) {
-      servers.vstats = attachVStats(own.vstats, { keys, state: state.vstats, logger, pingIntervalMs: wsPing, onMessage: hook('vstats') });
+      servers.vstats = attachVStats(own.vstats, { keys, state: state.vstats, logger, pingIntervalMs: wsPing, onMessage: hook('vstats'), onHandlerError: () => metrics.handlerError('vstats') });
       closers.push(() => servers.vstats!.close());
     }
 

@@ -44,9 +44,15 @@ export async function startAdmin(backend: MockBackend, opts: AdminOptions): Prom
   const apiRoutes: Route[] = [...fleetRoutes(backend), ...dialectRoutes(backend), ...faultRoutes(backend)];
 
   const server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://admin');
     const method = req.method ?? 'GET';
     try {
+      // Inside the try: a request line no URL parser accepts is a 400, not an unhandled rejection.
+      let url: URL;
+      try {
+        url = new URL(req.url ?? '/', 'http://admin');
+      } catch {
+        throw new HttpError(400, ErrorCodes.FW_INVALID_ARGUMENT, 'request target is not a valid URL');
+      }
       const isApi = url.pathname.startsWith('/api/');
       if (isApi && !hasBearer(req, opts.token)) {
         throw new HttpError(401, ErrorCodes.FW_AUTH_REJECTED, 'admin API needs Authorization: Bearer <admin token> (printed by fleetwire-mock at start)');
@@ -58,7 +64,7 @@ export async function startAdmin(backend: MockBackend, opts: AdminOptions): Prom
         if (!m) continue;
         pathMatched = true;
         if (r.method !== method) continue;
-        const params = m.slice(1).map((p) => decodeURIComponent(p));
+        const params = m.slice(1).map(decodeParam);
         const out = await r.handler({ req, res, params, url, body: () => readJson(req) });
         if (!res.headersSent && out !== undefined) sendJson(res, 200, out);
         return;
@@ -91,4 +97,13 @@ export async function startAdmin(backend: MockBackend, opts: AdminOptions): Prom
         server.closeAllConnections();
       }),
   };
+}
+
+/** A path segment, percent-decoded; a broken escape (`%E0%A4%A`) is the client's mistake: 400, not 500 "URI malformed". */
+function decodeParam(p: string): string {
+  try {
+    return decodeURIComponent(p);
+  } catch {
+    throw new HttpError(400, ErrorCodes.FW_INVALID_ARGUMENT, `bad percent-encoding in the path segment ${JSON.stringify(p.slice(0, 100))}`);
+  }
 }

@@ -19,6 +19,7 @@ import type { FleetState, InstanceFact, NodeRecord } from '../state/fleet.js';
 import type { JobRecord, JobsState } from '../state/jobs.js';
 import type { fleet } from '@fleetwire/sdk';
 import { controlPlane as cp } from '@fleetwire/sdk';
+import { own } from '../own.js';
 
 type Name = cp.ControlPlaneEventName;
 type Msg = cp.ControlPlaneMessage;
@@ -42,7 +43,7 @@ export class ControlPlaneBus extends EventEmitter<ControlPlaneBusEvents> {
   /** Validates and publishes one event. Throws on an invalid payload: that is a bug in the caller. */
   publish<E extends Name>(event: E, data: cp.ControlPlanePayload[E]): Msg {
     const msg = { event, data } as Msg;
-    const v = cp.controlPlaneValidators[event] as { check(x: unknown): boolean; explain(x: unknown): string[] } | undefined;
+    const v = own(cp.controlPlaneValidators as Record<string, { check(x: unknown): boolean; explain(x: unknown): string[] }>, event);
     if (!v) throw new Error(`control-plane bus: unknown event ${JSON.stringify(event)}`);
     if (!v.check(msg)) throw new Error(`control-plane bus: invalid ${event}: ${v.explain(msg).join('; ')}`);
     this.counts.set(event, (this.counts.get(event) ?? 0) + 1);

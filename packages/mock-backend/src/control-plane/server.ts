@@ -7,6 +7,7 @@
 import { WebSocketServer } from 'ws';
 import type { HttpHost } from '../http-host.js';
 import { startPingSweep } from '../vstats/upgrade.js';
+import { guardRouter } from '../transport/guard.js';
 import { closeClients, routeUpgrades } from '../transport/ws-peer.js';
 import { controlPlane as cp } from '@fleetwire/sdk';
 import type { ControlPlaneBus } from './bus.js';
@@ -20,6 +21,8 @@ export interface ControlPlaneOptions extends ControlPlaneCoreOptions {
   pingIntervalMs?: number;
   /** Largest client frame, bytes; clients should send nothing. Default 64 KiB. */
   maxPayload?: number;
+  /** Called once per exception a connection handler threw (that connection is closed with 1011). */
+  onHandlerError?: (error: Error) => void;
 }
 
 export interface ControlPlaneHandle {
@@ -47,7 +50,7 @@ export function attachControlPlane(httpHost: HttpHost, options: ControlPlaneOpti
     options.logger?.warn('control-plane: dropped a client that missed its pong');
   });
   let closed = false;
-  routeUpgrades(httpHost, wss, core.route, () => !closed);
+  routeUpgrades(httpHost, wss, guardRouter(core.route, { dialect: 'control-plane', logger: options.logger, onFault: options.onHandlerError }), () => !closed);
   const h = httpHost.host.includes(':') ? `[${httpHost.host}]` : httpHost.host;
   return {
     bus: core.bus,

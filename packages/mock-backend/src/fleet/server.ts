@@ -32,6 +32,8 @@ export interface FleetHooks {
   ackDelayMs?(): number;
   /** Called when a success ack is sent, with the ms from receipt to ack. */
   acked?(event: string, ms: number): void;
+  /** Called once per exception a handler threw (that connection is closed: 1011 on the websocket transport). */
+  handlerError?(error: Error): void;
 }
 
 export interface Received {
@@ -174,7 +176,16 @@ export class FleetServer {
       if (typeof ack === 'function') ack({ success: false, error: `invalid ${event}: ${problems.join('; ')}` });
     };
 
-    socket.on('heartbeat', (payload: unknown, ack?: unknown) => {
+    // A handler that throws costs this one connection, never the process (issue 10).
+    const guard = <A extends unknown[]>(where: string, fn: (...a: A) => void) => (...a: A): void => {
+      try {
+        fn(...a);
+      } catch (err) {
+        this.fault(socket, where, err);
+      }
+    };
+
+    socket.on('heartbeat', guard('heartbeat', (payload: unknown, ack?: unknown) => {
       const t0 = hooks ? performance.now() : 0;
       record?.('heartbeat', payload);
       if (!V.heartbeat.check(payload)) return reject(ack, 'heartbeat', V.heartbeat.explain(payload));
@@ -183,10 +194,10 @@ export class FleetServer {
       this.counters.heartbeats++;
       state.heartbeat(payload);
       ok(ack, 'heartbeat', t0);
-    });
+    }));
 
     for (const event of ['instance_started', 'instance_stopped'] as const) {
-      socket.on(event, (payload: unknown, ack?: unknown) => {
+      socket.on(event, guard(event, (payload: unknown, ack?: unknown) => {
         const t0 = hooks ? performance.now() : 0;
         record?.(event, payload);
         const v = V[event];
@@ -195,14 +206,16 @@ export class FleetServer {
         if (event === 'instance_started') state.instanceStarted(nodeId, payload as fleet.InstanceStarted);
         else state.instanceStopped(nodeId, payload as fleet.InstanceStopped);
         ok(ack, event, t0);
-      });
+      }));
     }
 
-    socket.onAny((event: string, ...args: unknown[]) => {
+    socket.onAny(guard('onAny', (event: unknown, ...args: unknown[]) => {
       if (event === 'heartbeat' || event === 'instance_started' || event === 'instance_stopped') return;
-      record?.(event, args[0]);
-      reject(args[args.length - 1], event, [`unknown event ${event}`]);
-    });
+      // Socket.IO allows numeric event names: the name is shown, never used as a key.
+      const name = typeof event === 'string' ? event.slice(0, 64) : String(event);
+      record?.(name, args[0]);
+      reject(args[args.length - 1], name, [`unknown event ${JSON.stringify(event)}`]);
+    }));
 
     socket.on('disconnect', (reason) => {
       if (nodeId !== null && this.byNode.get(nodeId) === socket) {
@@ -211,5 +224,20 @@ export class FleetServer {
         this.log.info('fleet: node offline', { nodeId, reason });
       }
     });
+  }
+
+  /** Logs and counts a thrown handler and closes that connection (1011 where the transport has close codes). */
+  private fault(socket: Socket, where: string, err: unknown): void {
+    const e = err instanceof Error ? err : new Error(String(err));
+    this.log.warn(`fleet: handler threw in ${where}; closing that connection`, { nodeId: socket.data.nodeId, error: e.message });
+    try {
+      this.opts.hooks?.handlerError?.(e);
+    } catch {
+      // a failing metrics hook must not turn a contained fault into a crash
+    }
+    // engine.io's websocket transport wraps a `ws` socket: close it with 1011 (internal error), as the other dialects do.
+    const ws = (socket.conn.transport as unknown as { name?: string; socket?: { close?(code: number, reason: string): void } });
+    if (ws.name === 'websocket' && typeof ws.socket?.close === 'function') ws.socket.close(1011, 'internal error');
+    else socket.disconnect(true);
   }
 }

@@ -28,6 +28,8 @@ export interface LightdCoreOptions {
   expiryCheckMs?: number;
   /** Called for every message in and out, by event (metrics). */
   onMessage?: MessageHook;
+  /** Called once per exception a connection handler threw (that connection is closed with 1011). */
+  onHandlerError?: (error: Error) => void;
 }
 
 /** The network server's options: the same. */

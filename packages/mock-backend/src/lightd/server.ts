@@ -6,6 +6,7 @@
 import { WebSocketServer } from 'ws';
 import type { HttpHost } from '../http-host.js';
 import { closeClients, routeUpgrades } from '../transport/ws-peer.js';
+import { guardRouter } from '../transport/guard.js';
 import { LightdCore, type LightdCoreOptions } from './core.js';
 
 export { LightdCore, type LightdCoreOptions, type LightdServerOptions, type LightdCounters } from './core.js';
@@ -17,7 +18,7 @@ export class LightdServer extends LightdCore {
   constructor(http: HttpHost, opts: LightdCoreOptions) {
     super(opts);
     this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload ?? 64 * 1024 });
-    routeUpgrades(http, this.wss, this.route, () => !this.closed);
+    routeUpgrades(http, this.wss, guardRouter(this.route, { dialect: 'lightd', logger: this.log, onFault: opts.onHandlerError }), () => !this.closed);
   }
 
   /** Closes every client with 1001 (going away), waiting briefly for their close handshakes. */

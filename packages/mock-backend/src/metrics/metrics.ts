@@ -35,6 +35,8 @@ export class BackendMetrics {
   readonly registry = new Registry();
   readonly messages: Counter<'dialect' | 'direction' | 'type'>;
   readonly ackLatency: Histogram<'event'>;
+  /** Connections closed because their handler threw (1011), per dialect. */
+  readonly handlerErrors: Counter<'dialect'>;
   private readonly children = new Map<string, Child>();
   private readonly hbLatency: ReturnType<Histogram<'event'>['labels']>;
 
@@ -64,6 +66,13 @@ export class BackendMetrics {
       registers,
     });
     this.hbLatency = this.ackLatency.labels({ event: 'heartbeat' });
+    this.handlerErrors = new Counter({
+      name: 'fleetwire_mock_handler_errors_total',
+      help: 'Exceptions thrown by a dialect message handler; each closed its one connection (1011), never the process',
+      labelNames: ['dialect'],
+      registers,
+    });
+    for (const d of DIALECTS) this.handlerErrors.inc({ dialect: d }, 0); // present at 0, so alerts can watch it from the start
     new Counter({
       name: 'fleetwire_mock_auth_failures_total',
       help: 'Refused authentications per dialect (bad keys and injected refusals)',
@@ -121,6 +130,11 @@ export class BackendMetrics {
       this.children.set(key, c);
     }
     c.inc(n);
+  }
+
+  /** One handler exception in `dialect` (its connection was closed with 1011). */
+  handlerError(dialect: DialectName): void {
+    this.handlerErrors.inc({ dialect });
   }
 
   /** FleetServer hook: one success ack sent after `ms`. */

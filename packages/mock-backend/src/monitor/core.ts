@@ -37,6 +37,8 @@ export interface MonitorCoreOptions {
   record?: boolean;
   /** Called for every message in and out, by type (metrics). */
   onMessage?: MessageHook;
+  /** Called once per exception a connection handler threw (that connection is closed with 1011). */
+  onHandlerError?: (error: Error) => void;
 }
 
 /** The network server's options: the same. */
@@ -71,7 +73,7 @@ export class MonitorCore {
   constructor(protected readonly opts: MonitorCoreOptions) {
     this.log = opts.logger ?? silentLogger;
     this.hook = opts.onMessage ?? (() => {});
-    this.frontends = new FrontendHub(opts.jwtSecret, this.log, opts.authTimeoutMs ?? 10_000, this.hook);
+    this.frontends = new FrontendHub(opts.jwtSecret, this.log, opts.authTimeoutMs ?? 10_000, this.hook, opts.onHandlerError);
   }
 
   /** Agents on `/api/v1/agents/ws`, frontends on `/api/v1/ws/metrics|logs/{server_id}`. */

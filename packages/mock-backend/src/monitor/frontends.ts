@@ -36,6 +36,8 @@ export class FrontendHub {
     private readonly log: Logger,
     private readonly authTimeoutMs: number,
     private readonly hook: MessageHook = () => {},
+    /** Called once per exception a frame's handling threw (that stream is closed with 1011). */
+    private readonly onFault: (error: Error) => void = () => {},
   ) {}
 
   /** A new frontend connection; it is registered only after a good auth. */
@@ -81,6 +83,17 @@ export class FrontendHub {
         s.expiry.unref();
         this.set(serverId).add(s);
         this.log.info('monitor: frontend stream open', { serverId, kind });
+      }).catch((err: unknown) => {
+        // The handling is async, so the transport's guard cannot see a throw here: a rejected
+        // chain would be an unhandled rejection (fatal in Node) and would stall every later frame.
+        const e = err instanceof Error ? err : new Error(String(err));
+        this.log.warn('monitor: frontend handler threw; closing that stream with 1011', { serverId, kind, error: e.message });
+        try {
+          this.onFault(e);
+        } catch {
+          // a failing metrics hook must not turn a contained fault into a crash
+        }
+        peer.close(1011, 'internal error');
       });
     };
     return {

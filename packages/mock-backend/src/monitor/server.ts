@@ -5,6 +5,7 @@
 import { WebSocketServer } from 'ws';
 import type { HttpHost } from '../http-host.js';
 import { closeClients, routeUpgrades } from '../transport/ws-peer.js';
+import { guardRouter } from '../transport/guard.js';
 import { MonitorCore, type MonitorCoreOptions } from './core.js';
 
 export { MonitorCore, type MonitorCoreOptions, type MonitorServerOptions, type MonitorCounters } from './core.js';
@@ -16,7 +17,7 @@ export class MonitorServer extends MonitorCore {
   constructor(http: HttpHost, opts: MonitorCoreOptions) {
     super(opts);
     this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload ?? 1024 * 1024 });
-    routeUpgrades(http, this.wss, this.route, () => !this.closed);
+    routeUpgrades(http, this.wss, guardRouter(this.route, { dialect: 'monitor', logger: this.log, onFault: opts.onHandlerError }), () => !this.closed);
   }
 
   /** Rejects pending requests with FW_CLOSED, closes every client with 1001 (going away). */

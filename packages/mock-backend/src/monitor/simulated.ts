@@ -5,6 +5,7 @@
  * a load test must not execute what a control plane sends it.
  */
 import type { monitor } from '@fleetwire/sdk';
+import { own } from '../own.js';
 
 export type SimContainerStatus = 'running' | 'exited' | 'paused';
 
@@ -78,7 +79,7 @@ export function applyDockerAction(containers: Map<string, SimContainerStatus>, a
     containers.delete(containerId);
     return { success: true, message: 'Container removed' };
   }
-  const t = DOCKER[action];
+  const t = own(DOCKER, action); // `action` is from the wire: never Object.prototype's members
   if (!t) return { success: false, message: `Unsupported action: ${action}` };
   if (!t.from.includes(status)) return { success: false, message: `Container is ${status}: cannot ${action}` };
   containers.set(containerId, t.to);

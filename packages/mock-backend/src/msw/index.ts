@@ -38,6 +38,8 @@ import { VStatsCore } from '../vstats/core.js';
 import { ControlPlaneCore } from '../control-plane/core.js';
 import type { Direction } from '../transport/peer.js';
 import { linkHandlers, MswConnections } from './serve.js';
+import { guardRouter } from '../transport/guard.js';
+import type { Router } from '../transport/peer.js';
 
 export { REFUSED_CLOSE_CODE } from '../transport/peer.js';
 export { MswConnections } from './serve.js';
@@ -178,7 +180,9 @@ export function createMswHandlers(options: MswHandlersOptions = {}): MswMockBack
     ...(options.controlPlaneTokens ? { requireToken: true, tokens: options.controlPlaneTokens } : {}),
     onMessage: hook('controlPlane'),
   });
-  const routers = { monitor: monitor.route, lightd: lightd.route, vstats: vstats.route, controlPlane: controlPlane.route };
+  // A handler that throws closes its connection with 1011 (as on the network server), never the test process.
+  const guard = (dialect: string, r: Router) => guardRouter(r, { dialect, logger });
+  const routers = { monitor: guard('monitor', monitor.route), lightd: guard('lightd', lightd.route), vstats: guard('vstats', vstats.route), controlPlane: guard('control-plane', controlPlane.route) };
   const connections = new MswConnections();
   const origin = options.origin ?? (globalThis as { location?: { origin?: string } }).location?.origin;
   const headers = () => (origin ? { origin } : {});

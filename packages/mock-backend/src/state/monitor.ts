@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
 import type { monitor } from '@fleetwire/sdk';
+import { own } from '../own.js';
 
 export interface MonitorServerRecord {
   serverId: string;
@@ -92,7 +93,7 @@ export class MonitorState extends EventEmitter<MonitorStateEvents> {
 
   /** Records the outcome of a docker action the agent reported as successful. */
   dockerApplied(serverId: string, action: string, containerId: string): void {
-    const status = STATUS_AFTER[action];
+    const status = own(STATUS_AFTER, action);
     const s = this.server(serverId);
     if (action === 'remove' || action === 'rm') s.containers.delete(containerId);
     else if (status) s.containers.set(containerId, status);

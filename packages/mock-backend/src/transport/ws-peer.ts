@@ -54,7 +54,14 @@ export function bindWs(ws: WebSocket, accept: (peer: Peer) => ConnectionHandler)
 export function routeUpgrades(http: HttpHost, wss: WebSocketServer, router: Router, active: () => boolean = () => true): void {
   http.onUpgrade((req, socket, head) => {
     if (!active()) return false;
-    const route = router(requestOf(req));
+    let route: ReturnType<Router>;
+    try {
+      route = router(requestOf(req));
+    } catch {
+      // An upgrade line no URL parser accepts (or a router bug): one 400, never an exception in the 'upgrade' listener (fatal).
+      refuseUpgrade(socket, 400, 'bad request');
+      return true;
+    }
     if (!route) return false;
     if ('refuse' in route) {
       refuseUpgrade(socket, route.refuse.status, route.refuse.reason);

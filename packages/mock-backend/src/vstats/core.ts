@@ -12,6 +12,7 @@
  */
 import { vstats } from '@fleetwire/sdk';
 import type { KeyStore } from '../keys.js';
+import { own } from '../own.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { VStatsState, serverIdForToken, type VStatsServerRecord } from '../state/vstats.js';
 import type { ConnectionHandler, MessageHook, Peer, Router } from '../transport/peer.js';
@@ -173,8 +174,9 @@ export class VStatsCore {
         } else {
           this.hook('in', 'invalid');
           this.counters.invalidMessages++;
-          const v = vstats.vstatsAgentValidators[type as 'metrics'];
-          this.log.warn('vstats: invalid agent message ignored', { serverId: id, type, problems: v ? v.explain(msg) : ['unknown type'] });
+          // `type` comes from the wire: an own-property lookup only (never Object.prototype's members).
+          const v = own(vstats.vstatsAgentValidators, type);
+          this.log.warn('vstats: invalid agent message ignored', { serverId: id, type: typeof type === 'string' ? type.slice(0, 64) : typeof type, problems: v ? v.explain(msg) : ['unknown type'] });
         }
       },
       onClose: () => {

@@ -14,6 +14,7 @@ import { closeClients, routeUpgrades } from '../transport/ws-peer.js';
 import type { VStatsState } from '../state/vstats.js';
 import { VStatsCore, type VStatsCoreOptions, type VStatsCounters } from './core.js';
 import { startPingSweep } from './upgrade.js';
+import { guardRouter } from '../transport/guard.js';
 
 export { VStatsCore, type VStatsCoreOptions, type VStatsCounters } from './core.js';
 
@@ -22,6 +23,8 @@ export interface VStatsAttachOptions extends VStatsCoreOptions {
   pingIntervalMs?: number;
   /** Largest frame accepted, bytes. Default 1 MiB (a full report is ~2 KB). */
   maxPayload?: number;
+  /** Called once per exception a connection handler threw (that connection is closed with 1011). */
+  onHandlerError?: (error: Error) => void;
 }
 
 export interface VStatsServerOptions extends VStatsAttachOptions {
@@ -62,7 +65,7 @@ export function attachVStats(http: HttpHost, options: VStatsAttachOptions): VSta
     log?.warn('vstats: dropped a peer that missed its pong');
   }, () => core.counters.pings++);
   let closed = false;
-  routeUpgrades(http, wss, core.route, () => !closed);
+  routeUpgrades(http, wss, guardRouter(core.route, { dialect: 'vstats', logger: log, onFault: options.onHandlerError }), () => !closed);
   return {
     url: `ws://${http.host.includes(':') ? `[${http.host}]` : http.host}:${http.port}`,
     port: http.port,

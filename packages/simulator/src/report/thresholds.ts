@@ -114,7 +114,8 @@ export function parseThreshold(expr: string): Threshold {
     if (ms === null) return bad(expr, `"${raw}" is not a duration (use ms, s, m or h, e.g. 100ms)`);
     return { expr, metric, op, limit: ms, unit: 'ms' };
   }
-  const def = COUNT_METRICS[metric];
+  // An own-property lookup: `constructor` or `__proto__` is an unknown metric, not Object.prototype's member.
+  const def = Object.prototype.hasOwnProperty.call(COUNT_METRICS, metric) ? COUNT_METRICS[metric] : undefined;
   if (!def) return bad(expr, `unknown metric "${metric}"`);
   const pct = raw.endsWith('%');
   const num = pct ? raw.slice(0, -1) : raw;
