@@ -265,12 +265,23 @@ describe('FleetAgent against the mock backend', () => {
 });
 
 describe('FleetAgent options', () => {
+  it('refuses a 20 KB key up front (no header block would carry it)', () => {
+    expect(() => new FleetAgent({ url: 'http://127.0.0.1:1', apiKey: 'k'.repeat(20_000), nodeId: 'n', metrics: sampleMetrics })).toThrow(
+      /apiKey is 20000 characters long \(at most 8192 fit in a request header\)/,
+    );
+  });
+
   it.each([
     [{ url: 'localhost:3000' }, /url must be an http\(s\):\/\/ or ws\(s\):\/\/ URL/],
     [{ apiKey: '' }, /apiKey must be a non-empty string/],
     [{ nodeId: undefined }, /nodeId must be a non-empty string/],
     [{ metrics: {} }, /metrics must be a function/],
     [{ heartbeatIntervalMs: 0 }, /heartbeatIntervalMs must be > 0/],
+    // Keys that can never travel as a header value are refused up front, not retried forever.
+    [{ apiKey: 'abc\ndef' }, /apiKey contains a control character \(U\+000A\) at index 3, so it can never be sent as an Authorization header/],
+    [{ apiKey: 'abc\0' }, /apiKey contains a control character \(U\+0000\)/],
+    [{ apiKey: 'clé-€' }, /apiKey contains "€" \(U\+20AC\) at index 4, outside the Latin-1 range/],
+    [{ deadAfterMissedAcks: 0 }, /deadAfterMissedAcks must be a whole number >= 1/],
   ])('rejects %j with a message a person can act on', (bad, message) => {
     const opts = { url: 'http://127.0.0.1:1', apiKey: 'k', nodeId: 'n', metrics: sampleMetrics, ...bad } as unknown as FleetAgentOptions;
     expect(() => new FleetAgent(opts)).toThrow(message);

@@ -102,4 +102,19 @@ describe('Reconnector', () => {
     expect(s.attempts()).toBe(2);
     expect(s.r.state).toBe('connecting');
   });
+
+  it('a stale opened() after failed() is refused: the retry still runs and the state stays honest', () => {
+    vi.useFakeTimers();
+    const s = setup();
+    s.r.start();
+    // The transport closed (parse error) and was reported; then the same transport's
+    // late "connect" arrives. It must not turn into `connected`.
+    s.r.failed({ code: TransitionCodes.CONNECTION_LOST, reason: 'parse error' });
+    expect(s.r.opened()).toBe(false);
+    expect(s.r.state).toBe('reconnecting');
+    vi.runOnlyPendingTimers();
+    expect(s.attempts()).toBe(2);
+    expect(s.r.opened()).toBe(true);
+    expect(s.path()).toEqual(['connecting:CONNECT_CALLED', 'reconnecting:CONNECTION_LOST', 'connected:CONNECTED']);
+  });
 });

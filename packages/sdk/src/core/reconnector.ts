@@ -43,6 +43,14 @@ export class Reconnector {
   private readonly backoff: Backoff;
   /** The one pending retry, if any (a single handle, not a set: this object exists once per agent). */
   private retryTimer: TimerHandle | null = null;
+  /**
+   * True between an attempt() and the opened()/failed() that answers it. An
+   * opened() with no attempt in flight is a stale report about a transport the
+   * loop already counted as failed (socket.io-client can report `connect` one
+   * tick after the same transport closed); accepting it would leave the client
+   * `connected` with nothing underneath and the pending retry cancelled.
+   */
+  private attemptInFlight = false;
 
   constructor(
     private readonly options: ReconnectOptions,
@@ -62,21 +70,29 @@ export class Reconnector {
     if (s !== 'idle' && s !== 'closed') return;
     if (s === 'closed') this.backoff.reset();
     this.machine.transition('connecting', TransitionCodes.CONNECT_CALLED, 'connect() called');
-    this.hooks.attempt();
+    this.runAttempt();
   }
 
-  /** The transport is open and (where the dialect has one) authenticated. */
-  opened(reason = 'connected'): void {
+  /**
+   * The transport is open and (where the dialect has one) authenticated.
+   * Returns false when the report is stale (no attempt in flight: the loop
+   * already saw this transport fail, or the client is closed); the caller must
+   * then discard that transport instead of using it.
+   */
+  opened(reason = 'connected'): boolean {
     const s = this.machine.state;
-    if (s !== 'connecting' && s !== 'reconnecting') return;
+    if ((s !== 'connecting' && s !== 'reconnecting') || !this.attemptInFlight) return false;
+    this.attemptInFlight = false;
     this.backoff.connected();
     this.machine.transition('connected', TransitionCodes.CONNECTED, reason);
+    return true;
   }
 
   /** An attempt failed or a live connection was lost. Decides: retry or stop. */
   failed(f: Failure): void {
     const s = this.machine.state;
     if (s === 'closed' || s === 'idle') return;
+    this.attemptInFlight = false;
     this.backoff.disconnected();
     const terminal = f.terminal || (f.auth && !this.options.retryOnAuthFailure) || this.options.reconnect === false;
     if (terminal) {
@@ -93,14 +109,20 @@ export class Reconnector {
     this.cancelRetry();
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
-      if (this.machine.state === 'reconnecting') this.hooks.attempt();
+      if (this.machine.state === 'reconnecting') this.runAttempt();
     }, delay);
   }
 
   /** → closed; cancels any pending retry. */
   stop(reason = 'close() called'): void {
     this.cancelRetry();
+    this.attemptInFlight = false;
     if (this.machine.state !== 'closed') this.machine.transition('closed', TransitionCodes.CLOSE_CALLED, reason);
+  }
+
+  private runAttempt(): void {
+    this.attemptInFlight = true;
+    this.hooks.attempt();
   }
 
   private cancelRetry(): void {

@@ -49,8 +49,10 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
   /** Created on the first command or adopted instance: most agents idle most of the time. */
   private rentalBook: Rentals | null = null;
   private cancelBeat: (() => void) | null = null;
-  private ackedOnThisConnection = false;
   private lastRtt: number | null = null;
+  /** Heartbeats in a row that got no ack in time on this connection; reset by any ack. */
+  private missedAcks = 0;
+  private readonly deadAfterMissedAcks: number;
 
   constructor(options: FleetAgentOptions) {
     super();
@@ -59,6 +61,7 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
     this.nodeId = options.nodeId;
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 5000;
     this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
+    this.deadAfterMissedAcks = options.deadAfterMissedAcks ?? 2;
     this.scheduler = options.scheduler ?? timerScheduler;
 
     const factory = options.io ?? defaultIo;
@@ -146,10 +149,15 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
   /**
    * Drops the current connection the way a network failure would (the agent
    * sees a transport close and reconnects by its policy). For chaos testing;
-   * a no-op when not connected.
+   * a no-op unless the state is `connected`. Works on a link that is already
+   * dead underneath (a stalled transport never finishes a polite close).
    */
   dropConnection(): void {
-    if (this.socket.connected) this.socket.io.engine?.close();
+    if (this.reconnector.state !== 'connected') return;
+    const engine = this.socket.io.engine;
+    if (engine?.readyState === 'open') engine.close(); // the close path a real network failure takes
+    // A transport with unsent writes waits for a drain that a dead link never gives.
+    if (this.reconnector.state === 'connected') this.relink('dropConnection() called');
   }
 
   /** Sends one heartbeat now (also done automatically on connect and every interval). */
@@ -214,8 +222,16 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
   }
 
   private onConnect(): void {
-    this.ackedOnThisConnection = false;
-    this.reconnector.opened('authenticated on /fleet');
+    // socket.io-client defers the CONNECT packet by a tick: a malformed packet right
+    // behind it closes the transport first, then `connect` arrives over nothing.
+    const transportOpen = this.socket.io.engine?.readyState === 'open';
+    if (!transportOpen || !this.reconnector.opened('authenticated on /fleet')) {
+      this.discardTransport();
+      // The close normally reached the loop already; if it did not, report it now.
+      if (this.reconnector.state === 'connecting' || this.reconnector.state === 'connected') this.lost('transport closed before the connection was usable');
+      return;
+    }
+    this.missedAcks = 0;
     this.emit('connected');
     void this.beat(); // at once, then every interval
     this.stopBeating();
@@ -230,22 +246,47 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
   }
 
   private onDisconnect(reason: string): void {
+    // close() and discardTransport() disconnect on purpose and report by themselves.
+    if (reason === 'io client disconnect') return;
+    // A server disconnect ("io server disconnect") is a kick, not a refusal, even
+    // before the first ack: the control plane's newest-connection-wins rule does it
+    // to healthy agents. Only a refused handshake (connect_error) is terminal.
+    this.lost(reason);
+  }
+
+  /** The link is gone: stop using it and let the reconnect loop decide. */
+  private lost(reason: string): void {
+    this.goOffline();
+    this.emit('disconnected', { reason });
+    this.fail(ErrorCodes.FW_CONNECTION_LOST, `connection lost: ${reason}`, { reason });
+    this.reconnector.failed({ code: TransitionCodes.CONNECTION_LOST, reason });
+  }
+
+  private goOffline(): void {
     this.stopBeating();
     this.outbox?.setOffline();
     // Anything socket.io buffered for this connection would be sent again on top of our resend.
     (this.socket as unknown as { sendBuffer: unknown[] }).sendBuffer = [];
-    if (reason === 'io client disconnect') return; // close() was called
-    this.emit('disconnected', { reason });
-    if (reason === 'io server disconnect' && !this.ackedOnThisConnection) {
-      // fleet.md: "Invalid keys will result in immediate disconnection".
-      this.fail(ErrorCodes.FW_AUTH_REJECTED, 'control plane disconnected the agent before acknowledging anything: key refused', {
-        url: this.opts.url,
-      });
-      this.reconnector.failed({ code: TransitionCodes.AUTH_REJECTED, reason: 'disconnected by server before any ack', auth: true });
-      return;
-    }
-    this.fail(ErrorCodes.FW_CONNECTION_LOST, `connection lost: ${reason}`, { reason });
-    this.reconnector.failed({ code: TransitionCodes.CONNECTION_LOST, reason });
+  }
+
+  /**
+   * Resets socket.io-client's view of this connection so the next attempt opens a
+   * fresh transport: its socket may still say `connected` over a closed engine,
+   * and then `connect()` does nothing. Emits only 'io client disconnect', which
+   * onDisconnect ignores, so the caller decides what the state machine hears.
+   */
+  private discardTransport(): void {
+    const engine = this.socket.io.engine;
+    this.goOffline();
+    this.socket.disconnect();
+    // A stalled engine waits for a drain before closing; do not keep its socket open.
+    if (engine && engine.readyState !== 'closed') engine.transport?.close();
+  }
+
+  /** Tears down a link that is dead underneath and reconnects by the backoff policy. */
+  private relink(reason: string): void {
+    this.discardTransport();
+    this.lost(reason);
   }
 
   private stopBeating(): void {
@@ -290,14 +331,22 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
     const t0 = now();
     this.socket.timeout(this.ackTimeoutMs).emit('heartbeat', hb, (err: Error | null, ack: unknown) => {
       if (err) {
-        if (this.socket.connected) this.fail(ErrorCodes.FW_ACK_TIMEOUT, `heartbeat not acknowledged within ${this.ackTimeoutMs} ms`, { event: 'heartbeat' });
+        if (!this.socket.connected) return;
+        this.missedAcks++;
+        this.fail(ErrorCodes.FW_ACK_TIMEOUT, `heartbeat not acknowledged within ${this.ackTimeoutMs} ms (${this.missedAcks} in a row)`, {
+          event: 'heartbeat',
+          missed: this.missedAcks,
+        });
+        // An open socket that answers nothing is a dead link (a half-open TCP
+        // connection, a server stuck on this peer): drop it and reconnect.
+        if (this.missedAcks >= this.deadAfterMissedAcks) this.relink(`${this.missedAcks} heartbeats in a row not acknowledged`);
         return;
       }
       if (!V.ack.check(ack) || ack.success !== true) {
         this.fail(ErrorCodes.FW_ACK_REJECTED, 'heartbeat ack was not {success:true}', { event: 'heartbeat', ack });
         return;
       }
-      this.ackedOnThisConnection = true;
+      this.missedAcks = 0;
       this.lastRtt = now() - t0;
       this.emit('heartbeat_ack', { rttMs: this.lastRtt });
     });

@@ -3,6 +3,7 @@
  * bad option into an FW_INVALID_ARGUMENT a person can act on.
  */
 import { invalidArgument } from '../../core/errors.js';
+import { headerValueProblem } from '../../core/header-value.js';
 import type { ReconnectOptions } from '../../core/reconnector.js';
 import type { Scheduler } from '../../core/scheduler.js';
 import type { IoFactory, IoOptions } from '../../transports/socketio.js';
@@ -22,6 +23,12 @@ export interface FleetAgentOptions extends ReconnectOptions {
   heartbeatIntervalMs?: number;
   /** Ack timeout for heartbeats and lifecycle events, in ms. Default 10000. */
   ackTimeoutMs?: number;
+  /**
+   * Heartbeats in a row without an ack (each waited `ackTimeoutMs`) after which
+   * the link counts as dead: the agent drops it and reconnects by its backoff.
+   * Default 2 (with the defaults, a silent link is noticed within ~15 s).
+   */
+  deadAfterMissedAcks?: number;
   /** Connect timeout per attempt, in ms. Default 20000 (socket.io's). */
   connectTimeoutMs?: number;
   /** Starts a container; its result becomes `instance_started`, a throw becomes `instance_stopped` (error). */
@@ -47,10 +54,15 @@ export function checkOptions(o: FleetAgentOptions): void {
     invalidArgument(`FleetAgent: url must be an http(s):// or ws(s):// URL of the control plane, got ${JSON.stringify(o.url)}`);
   }
   if (typeof o.apiKey !== 'string' || o.apiKey.length === 0) invalidArgument('FleetAgent: apiKey must be a non-empty string (the node\'s HOST_API_KEY)');
+  const keyProblem = headerValueProblem(o.apiKey);
+  if (keyProblem) invalidArgument(`FleetAgent: apiKey ${keyProblem}, so it can never be sent as an Authorization header; check the key you configured`);
   if (typeof o.nodeId !== 'string' || o.nodeId.length === 0) invalidArgument('FleetAgent: nodeId must be a non-empty string');
   if (typeof o.metrics !== 'function') invalidArgument('FleetAgent: metrics must be a function returning the heartbeat metrics (sync or async)');
   if (o.heartbeatIntervalMs !== undefined && !(o.heartbeatIntervalMs > 0)) {
     invalidArgument(`FleetAgent: heartbeatIntervalMs must be > 0, got ${String(o.heartbeatIntervalMs)}`);
   }
   if (o.ackTimeoutMs !== undefined && !(o.ackTimeoutMs > 0)) invalidArgument(`FleetAgent: ackTimeoutMs must be > 0, got ${String(o.ackTimeoutMs)}`);
+  if (o.deadAfterMissedAcks !== undefined && !(Number.isInteger(o.deadAfterMissedAcks) && o.deadAfterMissedAcks >= 1)) {
+    invalidArgument(`FleetAgent: deadAfterMissedAcks must be a whole number >= 1, got ${String(o.deadAfterMissedAcks)}`);
+  }
 }
