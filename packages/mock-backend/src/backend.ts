@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Server as IoServer } from 'socket.io';
-import { listen, type HttpHost } from './http-host.js';
+import { DEFAULT_BACKLOG, listen, type HttpHost } from './http-host.js';
 import { KeyStore } from './keys.js';
 import { FleetState } from './state/fleet.js';
 import { FleetServer } from './fleet/server.js';
@@ -48,6 +48,14 @@ export interface MockBackendOptions extends PortOptions {
   wsPingIntervalMs?: number;
   /** control-plane: at most one agent:heartbeat per node per this many ms. Default 30000 (its bus's default). */
   heartbeatThrottleMs?: number;
+  /**
+   * Accept-queue length of every listening socket (dialects and admin). Default 4096
+   * (DEFAULT_BACKLOG), sized for a reconnect storm; the kernel caps it at
+   * net.core.somaxconn (read /proc/sys/net/core/somaxconn).
+   */
+  backlog?: number;
+  /** vstats dashboards: Origins allowed to connect (others are refused with 403). Default: any origin. */
+  vstatsAllowedOrigins?: string[];
 }
 
 /** The state every server, the admin API and the msw handlers share. */
@@ -95,11 +103,13 @@ export async function startMockBackend(options: MockBackendOptions = {}): Promis
   const keys = options.keys instanceof KeyStore ? options.keys : new KeyStore(options.keys);
   const logger = options.logger ?? silentLogger;
   const adminToken = options.adminToken ?? `fwadm_${randomBytes(16).toString('hex')}`;
+  const backlog = options.backlog ?? DEFAULT_BACKLOG;
+  if (!Number.isInteger(backlog) || backlog < 1) throw new Error(`backlog must be a whole number ≥ 1, got ${String(options.backlog)}`);
 
   const hosts: HttpHost[] = [];
   const closers: (() => unknown)[] = [];
   const bind = async (port: number) => {
-    const h = await listen(port, host);
+    const h = await listen(port, host, backlog);
     hosts.push(h);
     return h;
   };
@@ -181,7 +191,7 @@ export async function startMockBackend(options: MockBackendOptions = {}): Promis
       closers.push(() => servers.lightd!.close());
     }
     if (own.vstats) {
-      servers.vstats = attachVStats(own.vstats, { keys, state: state.vstats, logger, pingIntervalMs: wsPing, onMessage: hook('vstats'), onHandlerError: () => metrics.handlerError('vstats') });
+      servers.vstats = attachVStats(own.vstats, { keys, state: state.vstats, allowedOrigins: options.vstatsAllowedOrigins, logger, pingIntervalMs: wsPing, onMessage: hook('vstats'), onHandlerError: () => metrics.handlerError('vstats') });
       closers.push(() => servers.vstats!.close());
     }
 
@@ -223,7 +233,7 @@ export async function startMockBackend(options: MockBackendOptions = {}): Promis
     };
     let admin: AdminServer | null = null;
     if (ports.admin !== false) {
-      admin = await startAdmin(backend, { port: ports.admin, host, token: adminToken });
+      admin = await startAdmin(backend, { port: ports.admin, host, token: adminToken, backlog });
       closers.unshift(() => admin!.close());
       backend.adminUrl = admin.url;
     }

@@ -19,7 +19,17 @@ export interface HttpHost {
   close(): Promise<void>;
 }
 
-export async function listen(port: number, host = '127.0.0.1'): Promise<HttpHost> {
+/**
+ * Accept-queue length asked of the kernel for every listening socket of the mock.
+ * Node's default (511) overflows when thousands of agents reconnect at once after a
+ * restart (SYNs dropped, each costing the agent a 1 s+ retransmit); 4096 holds a
+ * 5,000-agent storm. Linux caps it at net.core.somaxconn (/proc/sys/net/core/somaxconn;
+ * 4096 on kernels ≥ 5.4, 128 on older ones), so raise that too for bigger storms.
+ */
+export const DEFAULT_BACKLOG = 4096;
+
+/** Listens on `port` (0 = ephemeral) with an accept queue of `backlog` (default {@link DEFAULT_BACKLOG}). */
+export async function listen(port: number, host = '127.0.0.1', backlog = DEFAULT_BACKLOG): Promise<HttpHost> {
   const server = createServer();
   const handlers: UpgradeHandler[] = [];
   server.on('upgrade', (req, socket, head) => {
@@ -30,7 +40,7 @@ export async function listen(port: number, host = '127.0.0.1'): Promise<HttpHost
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen(port, host, backlog, () => {
       server.off('error', reject);
       resolve();
     });

@@ -8,6 +8,16 @@ import { randomBytes } from 'node:crypto';
 /** The key accepted when none are configured, printed by the CLI. */
 export const DEV_KEY = 'fleetwire-dev-key';
 
+/**
+ * What logs and start lines show of a key: its first 4 characters and its length
+ * (`fwk_…(40)`), enough to tell keys apart, never enough to use one. Non-strings
+ * (a missing key) show as `(none)`.
+ */
+export function fingerprint(key: unknown): string {
+  if (typeof key !== 'string' || key.length === 0) return '(none)';
+  return `${key.slice(0, 4)}…(${key.length})`;
+}
+
 export class KeyStore {
   private readonly keys: Set<string>;
 

@@ -62,7 +62,7 @@ describe('fleetwire-mock CLI', () => {
     expect(info.credentials.apiKey).toBe(DEV_KEY);
     expect(info.credentials.adminToken).toMatch(/^fwadm_[0-9a-f]{32}$/);
 
-    const a = fleetAgent(info.endpoints.fleet!.url, info.credentials.apiKey);
+    const a = fleetAgent(info.endpoints.fleet!.url, info.credentials.apiKey!);
     cleanups.push(() => a.close());
     a.on('error', () => {});
     a.connect();
@@ -103,7 +103,9 @@ describe('fleetwire-mock CLI', () => {
     expect(keys).toHaveLength(3);
 
     const { info } = await startJson(['--keys', file]);
-    expect(info.credentials).toMatchObject({ apiKey: keys[0], apiKeys: 3, keysFile: file });
+    // Keys from a file are secrets: the start line carries a fingerprint (first 4 characters + length), never a key.
+    expect(info.credentials).toMatchObject({ apiKey: null, apiKeyFingerprint: `${keys[0]!.slice(0, 4)}…(${keys[0]!.length})`, apiKeys: 3, keysFile: file });
+    for (const k of keys) expect(JSON.stringify(info)).not.toContain(k);
     const good = fleetAgent(info.endpoints.fleet!.url, keys[2]!, 'node-good');
     const dev = fleetAgent(info.endpoints.fleet!.url, DEV_KEY, 'node-dev');
     cleanups.push(() => good.close(), () => dev.close());

@@ -59,8 +59,13 @@ export function dialectRoutes(b: MockBackend): Route[] {
       const bd = await body();
       const sub = needString(bd, 'sub');
       const expiresInSeconds = optionalNumber(bd, 'expiresInSeconds', 0.001, 366 * 86_400) ?? 3600;
-      const token = await b.mintMonitorToken(sub, { expiresInSeconds });
-      return { token, sub, expiresAt: new Date(Date.now() + expiresInSeconds * 1000).toISOString() };
+      // Optional per-server access (claim server_ids); without it the token opens any server's streams.
+      const serverIds = bd.serverIds;
+      if (serverIds !== undefined && (!Array.isArray(serverIds) || serverIds.length === 0 || !serverIds.every((s) => typeof s === 'string' && s))) {
+        throw new HttpError(400, ErrorCodes.FW_INVALID_ARGUMENT, 'body.serverIds must be a non-empty array of server ids');
+      }
+      const token = await b.mintMonitorToken(sub, { expiresInSeconds, ...(serverIds ? { serverIds: serverIds as string[] } : {}) });
+      return { token, sub, expiresAt: new Date(Date.now() + expiresInSeconds * 1000).toISOString(), ...(serverIds ? { serverIds } : {}) };
     }),
     route('GET', '/api/lightd/containers', () => ({
       containers: [...b.state.lightd.containers.keys()].map((id) => ({ internalId: id, clients: b.servers.lightd?.clientCount(id) ?? 0 })),

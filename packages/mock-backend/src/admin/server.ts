@@ -5,6 +5,7 @@
  * Prometheus scrape work without configuration; everything that changes state
  * needs the token.
  */
+import { DEFAULT_BACKLOG } from '../http-host.js';
 import { createServer, type Server } from 'node:http';
 import { ErrorCodes } from '@fleetwire/sdk';
 import type { MockBackend } from '../backend.js';
@@ -18,6 +19,8 @@ export interface AdminOptions {
   port: number;
   host: string;
   token: string;
+  /** Accept-queue length. Default 4096 (DEFAULT_BACKLOG). */
+  backlog?: number;
 }
 
 export interface AdminServer {
@@ -79,7 +82,7 @@ export async function startAdmin(backend: MockBackend, opts: AdminOptions): Prom
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
+    server.listen(opts.port, opts.host, opts.backlog ?? DEFAULT_BACKLOG, () => {
       server.off('error', reject);
       resolve();
     });

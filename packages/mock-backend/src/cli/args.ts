@@ -40,6 +40,8 @@ export function buildParser(argv: string[]) {
     .option('admin-token', { type: 'string', describe: 'Bearer token for the admin API. Default: random, printed at start' })
     .option('json', { type: 'boolean', default: false, describe: 'Print the endpoints and credentials as one JSON line' })
     .option('verbose', { type: 'boolean', default: false, describe: 'Log connections and protocol errors' })
+    .option('backlog', { type: 'number', describe: 'Accept-queue length of every listening socket (default 4096, sized for a reconnect storm; the kernel caps it at /proc/sys/net/core/somaxconn)' })
+    .option('allowed-origins', { type: 'string', describe: 'vstats dashboards: comma-separated Origins allowed to connect (others get 403). Default: any origin' })
     .example('$0', 'every dialect on its default port, admin API and status page on http://127.0.0.1:3100/')
     .example('$0 --ephemeral --json', 'all on free ports; one JSON line with the URLs and credentials (for scripts and CI)')
     .example('$0 --generate-keys 1000 --out keys.txt', 'write 1,000 API keys (one per simulated agent) and exit')
@@ -80,12 +82,33 @@ export async function parseArgs(argv: string[]): Promise<CliCommand | null> {
   if (a['admin-token'] !== undefined && (typeof a['admin-token'] !== 'string' || (a['admin-token'] as string).length < 8)) {
     throw new UsageError('--admin-token must be at least 8 characters');
   }
+  const backlog = a.backlog;
+  if (backlog !== undefined && (typeof backlog !== 'number' || !Number.isInteger(backlog) || backlog < 1 || backlog > 65535)) {
+    throw new UsageError(`--backlog must be a whole number from 1 to 65535, got ${String(backlog)}`);
+  }
+  const origins = a['allowed-origins'];
+  let allowedOrigins: string[] | undefined;
+  if (origins !== undefined) {
+    allowedOrigins = typeof origins === 'string' ? origins.split(',').map((o) => o.trim()).filter(Boolean) : [];
+    if (allowedOrigins.length === 0) throw new UsageError('--allowed-origins needs at least one origin, e.g. --allowed-origins http://localhost:5173');
+    for (const o of allowedOrigins) {
+      let ok = false;
+      try {
+        ok = new URL(o).origin === o;
+      } catch {
+        ok = false;
+      }
+      if (!ok) throw new UsageError(`--allowed-origins: ${JSON.stringify(o)} is not an origin (scheme://host[:port], no path or trailing slash)`);
+    }
+  }
   return {
     kind: 'serve',
     options: {
       host: a.host as string,
       ephemeral: a.ephemeral as boolean,
       ports,
+      ...(backlog !== undefined ? { backlog: backlog as number } : {}),
+      ...(allowedOrigins ? { vstatsAllowedOrigins: allowedOrigins } : {}),
       ...(a['admin-token'] ? { adminToken: a['admin-token'] as string } : {}),
     },
     keysFile: (a.keys as string | undefined) ?? null,

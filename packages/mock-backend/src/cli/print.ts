@@ -1,12 +1,17 @@
 /** What fleetwire-mock prints at start: endpoints and the credentials they accept. */
 import type { MockBackend } from '../backend.js';
-import { DEV_KEY } from '../keys.js';
+import { DEV_KEY, fingerprint } from '../keys.js';
 
 export interface StartInfo {
   endpoints: MockBackend['endpoints'];
   credentials: {
-    /** A key every key-checking dialect accepts (the dev key, or the first of the file). */
-    apiKey: string;
+    /**
+     * The dev key when it is the accepted one (it is public: documented and built in);
+     * null when keys come from a file — those are secrets and never printed.
+     */
+    apiKey: string | null;
+    /** First 4 characters + length of the first accepted key (the dev key, or the first of the file). */
+    apiKeyFingerprint: string;
     /** How many keys are accepted. */
     apiKeys: number;
     keysFile: string | null;
@@ -16,9 +21,10 @@ export interface StartInfo {
 }
 
 export function startInfo(b: MockBackend, keysFile: string | null): StartInfo {
+  const first = b.keys.list()[0] ?? DEV_KEY;
   return {
     endpoints: b.endpoints,
-    credentials: { apiKey: b.keys.list()[0] ?? DEV_KEY, apiKeys: b.keys.size, keysFile, adminToken: b.adminToken },
+    credentials: { apiKey: first === DEV_KEY ? DEV_KEY : null, apiKeyFingerprint: fingerprint(first), apiKeys: b.keys.size, keysFile, adminToken: b.adminToken },
     pid: process.pid,
   };
 }
@@ -36,7 +42,9 @@ export function describe(info: StartInfo): string {
   row('admin', e.admin ? `${e.admin.url}  (status page /, metrics /metrics, API /api)` : undefined);
   const c = info.credentials;
   lines.push('credentials');
-  lines.push(`  API key        ${c.apiKey}${c.apiKeys > 1 ? `  (+${c.apiKeys - 1} more from ${c.keysFile})` : c.keysFile ? ` (from ${c.keysFile})` : ' (dev key)'}`);
+  // A key from a file is a secret: its fingerprint only (the admin token is printed once, below: it is how a user learns it).
+  const key = c.apiKey ?? `${c.apiKeyFingerprint} (fingerprint; the keys are in the file)`;
+  lines.push(`  API key        ${key}${c.apiKeys > 1 ? `  (+${c.apiKeys - 1} more from ${c.keysFile})` : c.keysFile ? ` (from ${c.keysFile})` : ' (dev key)'}`);
   lines.push(`  admin token    ${c.adminToken}   e.g. curl -H 'Authorization: Bearer ${c.adminToken}' ${e.admin?.url ?? ''}/api/nodes`);
   lines.push('lightd tokens and monitor dashboard JWTs: POST /api/lightd/tokens, POST /api/monitor/tokens (README)');
   lines.push('Ctrl-C stops it.');

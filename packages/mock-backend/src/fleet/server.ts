@@ -7,7 +7,7 @@
 import type { Namespace, Server, Socket } from 'socket.io';
 import { ErrorCodes, FleetwireError, fleet } from '@fleetwire/sdk';
 import type { FleetState } from '../state/fleet.js';
-import type { KeyStore } from '../keys.js';
+import { fingerprint, type KeyStore } from '../keys.js';
 import { silentLogger, type Logger } from '../logger.js';
 
 const V = fleet.fleetValidators;
@@ -84,7 +84,7 @@ export class FleetServer {
       const key = keyFromHandshake(socket.handshake);
       if (!opts.keys.has(key) || opts.hooks?.refuseAuth?.()) {
         this.counters.authFailures++;
-        this.log.warn('fleet: refused a connection with an invalid key', { address: socket.handshake.address });
+        this.log.warn('fleet: refused a connection with an invalid key', { address: socket.handshake.address, key: fingerprint(key) });
         const err = new Error('invalid API key') as Error & { data?: unknown };
         err.data = { code: ErrorCodes.FW_AUTH_REJECTED };
         return next(err);

@@ -13,7 +13,7 @@ import { ErrorCodes, FleetwireError } from '@fleetwire/sdk';
 import { monitor } from '@fleetwire/sdk';
 import { FrontendHub, parse } from './frontends.js';
 import type { MonitorState } from '../state/monitor.js';
-import type { KeyStore } from '../keys.js';
+import { fingerprint, type KeyStore } from '../keys.js';
 import { silentLogger, type Logger } from '../logger.js';
 import type { ConnectionHandler, MessageHook, Peer, Router } from '../transport/peer.js';
 
@@ -195,7 +195,7 @@ export class MonitorCore {
         }
         if (!this.opts.keys.has(msg.api_key)) {
           this.counters.authFailures++;
-          this.log.warn('monitor: refused an agent with an invalid API key');
+          this.log.warn('monitor: refused an agent with an invalid API key', { key: fingerprint(msg.api_key) });
           return refuse(E.invalidApiKey);
         }
         serverId = this.opts.state.serverIdForKey(msg.api_key);

@@ -6,7 +6,7 @@
  * Fan-out serialises each message once and sends the same string to every stream.
  */
 import { monitor } from '@fleetwire/sdk';
-import { verifyToken } from './jwt.js';
+import { SERVER_IDS_CLAIM, tokenAllowsServer, verifyToken } from './jwt.js';
 import type { Logger } from '../logger.js';
 import type { ConnectionHandler, MessageHook, Peer } from '../transport/peer.js';
 
@@ -64,7 +64,9 @@ export class FrontendHub {
         }
         let exp: number;
         try {
-          exp = (await verifyToken(this.secret, msg.token)).exp;
+          const payload = await verifyToken(this.secret, msg.token);
+          if (!tokenAllowsServer(payload, serverId)) throw new Error(`token is not valid for server ${serverId} (claim ${SERVER_IDS_CLAIM})`);
+          exp = payload.exp;
         } catch (err) {
           clearTimeout(authTimer);
           this.counters.authFailures++;

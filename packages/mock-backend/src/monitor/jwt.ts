@@ -12,6 +12,24 @@ export interface MintOptions {
   expiresInSeconds?: number;
   /** Extra claims. */
   claims?: Record<string, unknown>;
+  /**
+   * Limits the token to the streams of these servers (claim `server_ids`). Default:
+   * no claim, and the token opens the streams of any server (the mock's dev default).
+   */
+  serverIds?: string[];
+}
+
+/** The claim that limits a frontend token to some servers' streams. */
+export const SERVER_IDS_CLAIM = 'server_ids';
+
+/**
+ * Per-server access: a token without the claim opens any server's streams; with it,
+ * only those listed. A claim that is not an array of strings opens nothing (fail closed).
+ */
+export function tokenAllowsServer(payload: Record<string, unknown>, serverId: string): boolean {
+  if (!Object.prototype.hasOwnProperty.call(payload, SERVER_IDS_CLAIM)) return true;
+  const ids = payload[SERVER_IDS_CLAIM];
+  return Array.isArray(ids) && ids.every((x) => typeof x === 'string') && ids.includes(serverId);
 }
 
 const keyOf = (secret: string): Uint8Array => new TextEncoder().encode(secret);
@@ -19,7 +37,7 @@ const keyOf = (secret: string): Uint8Array => new TextEncoder().encode(secret);
 /** Mints a dev access token for `sub`. */
 export function mintDevToken(secret: string, sub: string, options: MintOptions = {}): Promise<string> {
   const exp = Date.now() / 1000 + (options.expiresInSeconds ?? 3600);
-  return new SignJWT({ ...options.claims })
+  return new SignJWT({ ...options.claims, ...(options.serverIds ? { [SERVER_IDS_CLAIM]: [...options.serverIds] } : {}) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(sub)
     .setIssuedAt()

@@ -11,7 +11,7 @@
  * Every message sent carries an ISO 8601 `timestamp`.
  */
 import { vstats } from '@fleetwire/sdk';
-import type { KeyStore } from '../keys.js';
+import { fingerprint, type KeyStore } from '../keys.js';
 import { own } from '../own.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { VStatsState, serverIdForToken, type VStatsServerRecord } from '../state/vstats.js';
@@ -87,7 +87,7 @@ export class VStatsCore {
       const token = req.query.get('token');
       if (!this.opts.keys.has(token)) {
         this.counters.authFailures++;
-        this.log.warn('vstats: refused an agent with an invalid token', { address: req.remoteAddress });
+        this.log.warn('vstats: refused an agent with an invalid token', { address: req.remoteAddress, key: fingerprint(token) });
         return { refuse: { status: 401, reason: 'invalid agent token' } };
       }
       const info = { name: req.query.get('name') ?? undefined, location: req.query.get('location') ?? undefined };
