@@ -43,7 +43,7 @@ export interface SliceRun {
 export function runSlice(
   url: string,
   plan: FleetPlan,
-  o: { seed: string; dialect?: Dialect; start?: number; end?: number; chaos?: Partial<ChaosOptions>; heartbeatIntervalMs?: number; lifecycle?: Partial<LifecycleOptions>; sourceAddresses?: string[]; rampPerSec?: number },
+  o: { seed: string; dialect?: Dialect; start?: number; end?: number; chaos?: Partial<ChaosOptions>; heartbeatIntervalMs?: number; lifecycle?: Partial<LifecycleOptions>; sourceAddresses?: string[]; rampPerSec?: number; maxConnectsInFlight?: number },
 ): SliceRun {
   const start = o.start ?? 0;
   const end = o.end ?? plan.agents;
@@ -63,6 +63,7 @@ export function runSlice(
     onEvent: (e) => events.push(e),
     ...(o.lifecycle ? { lifecycle: o.lifecycle } : {}),
     ...(o.sourceAddresses ? { sourceAddresses: o.sourceAddresses } : {}),
+    ...(o.maxConnectsInFlight ? { maxConnectsInFlight: o.maxConnectsInFlight } : {}),
   });
   slice.start();
   return { slice, report, events };

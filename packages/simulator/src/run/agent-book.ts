@@ -21,6 +21,7 @@ export class AgentBook {
   private lastTick = now();
   private connectStartedAt = 0;
   private everConnected = false;
+  private firstAttemptEnded = false;
 
   constructor(
     private readonly opts: SliceAgentOptions,
@@ -39,6 +40,7 @@ export class AgentBook {
     else {
       r.recordLatency(H.connect, now() - this.connectStartedAt);
       this.opts.onFirstConnect?.();
+      this.firstAttemptEnd();
     }
     this.everConnected = true;
     this.set(true);
@@ -60,6 +62,8 @@ export class AgentBook {
   /** Counts an error by code (and in the `errors` total unless it is a connection event). */
   error(err: FleetwireError): void {
     if (this.closed) return;
+    // Any error before the first connect ends that attempt (refused, timed out, rejected key).
+    if (!this.everConnected) this.firstAttemptEnd();
     const r = this.opts.report;
     r.count(errorCounter(err.code));
     if (err.code === ErrorCodes.FW_CONNECT_FAILED) r.count(C.connectFailures);
@@ -72,6 +76,12 @@ export class AgentBook {
     this.host.tick(t - this.lastTick);
     this.lastTick = t;
     return this.host;
+  }
+
+  private firstAttemptEnd(): void {
+    if (this.firstAttemptEnded) return;
+    this.firstAttemptEnded = true;
+    this.opts.onFirstAttemptEnd?.();
   }
 
   private set(c: boolean): void {

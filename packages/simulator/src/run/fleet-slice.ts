@@ -12,6 +12,7 @@ import type { LifecycleOptions } from '../model/lifecycle.js';
 import { Rng } from '../model/rng.js';
 import { C, G, type Report } from '../report/report.js';
 import { chaosIo } from './chaos-socket.js';
+import { RampGate } from './ramp.js';
 import { SimAgent, type EmittedEvent } from './sim-agent.js';
 import type { SliceAgent } from './slice-agent.js';
 import { SimMonitorAgent, SimVStatsAgent } from './ws-agents.js';
@@ -34,7 +35,15 @@ export interface SliceOptions {
   lifecycle?: Partial<LifecycleOptions>;
   onEvent?: (e: EmittedEvent) => void;
   ackTimeoutMs?: number;
+  /**
+   * At most this many agents may be on their first connection attempt at once
+   * (ramp.ts). Default: 2 × rampPerSec (two seconds' worth), at least 1.
+   */
+  maxConnectsInFlight?: number;
 }
+
+/** How often the ramp looks whether it may start agents. */
+const RAMP_TICK_MS = 10;
 
 /** Draws k ~ Poisson(lambda) (Knuth for small lambda, normal approximation above 30). */
 function poisson(rng: Rng, lambda: number): number {
@@ -69,6 +78,10 @@ export class FleetSlice<A extends SliceAgent = SimAgent> {
   /** ms from start until every agent had connected once; null until then. */
   rampMs: number | null = null;
   private firstConnects = 0;
+  /** Agents whose first connection attempt has not ended yet. */
+  private connectsInFlight = 0;
+  /** The most that were ever in flight at once (tests, bench). */
+  peakConnectsInFlight = 0;
 
   constructor(private readonly o: SliceOptions) {
     const rng = new Rng(o.seed).fork(`slice:${o.start}`);
@@ -88,20 +101,25 @@ export class FleetSlice<A extends SliceAgent = SimAgent> {
     return this.connected;
   }
 
-  /** Starts the ramp; agents connect at `rampPerSec`. */
+  /**
+   * Starts the ramp: agents start connecting at `rampPerSec`, evenly, never in
+   * a burst after a stalled loop and never more first attempts in flight than
+   * `maxConnectsInFlight` (ramp.ts).
+   */
   start(): void {
     this.startedAt = performance.now();
     const total = this.target;
+    const gate = new RampGate({ ratePerSec: this.o.rampPerSec, ...(this.o.maxConnectsInFlight ? { maxInFlight: this.o.maxConnectsInFlight } : {}) });
     const tick = () => {
-      const due = Math.min(total, Math.floor(((performance.now() - this.startedAt) / 1000) * this.o.rampPerSec) + 1);
-      while (this.agents.length < due) this.addAgent(this.o.start + this.agents.length);
+      const n = Math.min(total - this.agents.length, gate.take(performance.now(), this.connectsInFlight));
+      for (let i = 0; i < n; i++) this.addAgent(this.o.start + this.agents.length);
       if (this.agents.length >= total && this.rampTimer) {
         clearInterval(this.rampTimer);
         this.rampTimer = null;
       }
     };
     tick();
-    if (this.agents.length < total) this.rampTimer = setInterval(tick, 10);
+    if (this.agents.length < total) this.rampTimer = setInterval(tick, RAMP_TICK_MS);
     const c = this.o.chaos;
     if (c.disconnectRate > 0) {
       const lambda = (c.disconnectRate / 60_000) * CHAOS_TICK_MS;
@@ -140,6 +158,9 @@ export class FleetSlice<A extends SliceAgent = SimAgent> {
           this.allConnectedResolve?.();
         }
       },
+      onFirstAttemptEnd: () => {
+        this.connectsInFlight--;
+      },
     };
     let a: SliceAgent;
     const dialect = o.dialect ?? 'fleet';
@@ -173,6 +194,8 @@ export class FleetSlice<A extends SliceAgent = SimAgent> {
       a = dialect === 'monitor' ? new SimMonitorAgent(ws) : new SimVStatsAgent(ws);
     }
     this.agents.push(a as A);
+    this.connectsInFlight++;
+    if (this.connectsInFlight > this.peakConnectsInFlight) this.peakConnectsInFlight = this.connectsInFlight;
     if (flaps) this.scheduler.every(c.flapPeriodMs, () => this.drop(a as A));
     a.connect();
   }

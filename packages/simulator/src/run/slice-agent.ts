@@ -32,4 +32,6 @@ export interface SliceAgentOptions {
   onConnectedChange: (delta: number) => void;
   /** Called once, on the agent's first connect (the ramp measure). */
   onFirstConnect?: () => void;
+  /** Called once, when the agent's first connection attempt ends (connected or failed): the ramp's in-flight bound. */
+  onFirstAttemptEnd?: () => void;
 }
