@@ -127,7 +127,7 @@ function runFlags(y: Argv, io: ArgsIo): Argv {
       requiresArg: true,
       describe: 'where the embedded mock backend runs: auto = in this process up to 9,000 agents, a child process above (one process holds ~20,000 open files and an in-process backend needs 2 per agent)',
     })
-    .option('source-addresses', s('comma-separated local addresses agents bind to, round-robin (e.g. 127.0.0.2,127.0.0.3): more than ~28,000 connections to one destination'))
+    .option('source-addresses', s('comma-separated local addresses agents bind to, round-robin (e.g. 127.0.0.2,127.0.0.3): more than ~28,000 connections to one destination; default: chosen for you (127.0.0.x) when a loopback control plane needs them'))
     .option('workers', s('worker threads to spread agents over (they share this process\'s ~20,000 open files)', '1'))
     .option('processes', s('child processes to spread agents over, each with its own open-file limit: past ~20,000 agents on one box (with --url, or --source-addresses for >28,000 per destination)', '1'))
     .option('shard', s('run slice i of n of the fleet (0-based): 0/4 … 3/4', '0/1'))

@@ -18,6 +18,7 @@ import { addBackendStats } from './backend-stats.js';
 import { startEmbedded, type EmbeddedBackend } from './embedded.js';
 import { startLiveView } from './live.js';
 import { localRunner, workerRunner, type Runner, type SliceSpec } from './runners.js';
+import { chooseSourceAddresses } from './source-addresses.js';
 
 /** Where the run writes, and how it is stopped (replaceable in tests). */
 export interface RunIo {
@@ -91,6 +92,16 @@ export async function runSimulation(o: RunOptions, io: RunIo = { stdout: process
       `seed ${o.seed}${o.workers > 1 ? `, ${o.workers} workers` : ''}${o.processes > 1 ? `, ${o.processes} processes` : ''}${o.durationMs ? `, for ${formatMs(o.durationMs)}` : ', until Ctrl-C'}`,
   );
 
+  let sourceAddresses = o.sourceAddresses;
+  if (sourceAddresses.length === 0) {
+    const choice = chooseSourceAddresses(end - start, url);
+    if ('warning' in choice) say(`fleetwire-sim: warning: ${choice.warning}`);
+    else if (choice.note) {
+      say(`fleetwire-sim: ${choice.note}`);
+      sourceAddresses = choice.addresses;
+    }
+  }
+
   const meta: ReportMeta = { dialect: o.dialect, seed: o.seed, fleetAgents: o.agents, shards: [shardText], startedAt: new Date().toISOString(), endedAt: new Date().toISOString() };
   const spec: SliceSpec = {
     dialect: o.dialect,
@@ -101,7 +112,7 @@ export async function runSimulation(o: RunOptions, io: RunIo = { stdout: process
     rampPerSec: o.rampPerSec,
     heartbeatIntervalMs: o.heartbeatIntervalMs,
     chaos: o.chaos,
-    sourceAddresses: o.sourceAddresses,
+    sourceAddresses,
     seed: o.seed,
     meta,
   };
