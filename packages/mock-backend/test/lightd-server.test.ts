@@ -95,6 +95,18 @@ describe('mock lightd server (raw clients)', () => {
     expect(await c.closed).toEqual({ code: 4001, reason: 'token expired' });
   });
 
+  it('a token valid for 25 days (past the 2^31 ms setTimeout limit) keeps its session open', async () => {
+    const s = await server({ sendDuplicates: false });
+    s.pushConsole('c1', 'line 1\n');
+    const c = client(s, 'c1', s.createToken({ ttlMs: 2_160_000 * 1000 }).token);
+    await c.next(), await c.next();
+    // An overflowing expiry timer fires after 1 ms: by the time logs come back the session would be gone.
+    c.send({ event: 'request_logs' });
+    expect(await c.next()).toEqual({ event: 'logs', data: 'line 1\n' });
+    expect(s.server.counters.expired).toBe(0);
+    expect(c.ws.readyState).toBe(c.ws.OPEN);
+  });
+
   it('frames above maxPayload close the socket (1009) without crashing the server', async () => {
     const s = await server({ maxPayload: 256 });
     const c = client(s, 'c1', s.createToken().token);

@@ -141,6 +141,20 @@ describe('mock monitor server, frontend sockets (raw clients)', () => {
     });
   });
 
+  it('a frontend token valid for 30 days (past the 2^31 ms setTimeout limit) keeps its stream open', async () => {
+    const s = await server();
+    const agent = client(s, '/api/v1/agents/ws');
+    agent.send({ type: 'auth', api_key: KEY });
+    const { server_id } = (await agent.next()) as { server_id: string };
+    const fe = client(s, `/api/v1/ws/metrics/${server_id}`);
+    fe.send({ type: 'auth', token: await s.mintToken('alice', { expiresInSeconds: 30 * 86_400 }) });
+    await new Promise<void>((r) => { const t = setInterval(() => s.server.frontends.count(server_id) === 1 && (clearInterval(t), r()), 5); });
+    agent.send(metrics(server_id));
+    // An overflowing expiry timer fires after 1 ms: the stream would get "Token expired" instead.
+    expect(await fe.next()).toMatchObject({ type: 'metrics' });
+    expect(s.server.frontends.counters.expired).toBe(0);
+  });
+
   it('unknown paths are not taken (404 at the upgrade)', async () => {
     const s = await server();
     const c = client(s, '/api/v1/ws/other/x');

@@ -14,6 +14,7 @@ import { lightd } from '@fleetwire/sdk';
 import { sameStats, type LightdState, type SimContainer, type TokenRecord } from '../state/lightd.js';
 import { silentLogger, type Logger } from '../logger.js';
 import type { ConnectionHandler, MessageHook, Peer, Router } from '../transport/peer.js';
+import { setLongTimeout, type LongTimer } from '../long-timer.js';
 
 const V = lightd.lightdValidators.fromClient;
 
@@ -41,7 +42,7 @@ interface Client {
   internalId: string;
   token: TokenRecord;
   lastStats: lightd.StatsFields | null;
-  expiry: ReturnType<typeof setTimeout> | null;
+  expiry: LongTimer | null;
   unsubscribe(): void;
 }
 
@@ -124,8 +125,8 @@ export class LightdCore {
     const client: Client = { peer, open: true, internalId, token, lastStats: null, expiry: null, unsubscribe: () => {} };
     this.clients.add(client);
     if (token.expiresAt !== null) {
-      client.expiry = setTimeout(() => this.expireClient(client), Math.max(0, token.expiresAt - Date.now()));
-      client.expiry.unref();
+      // A token may live up to 366 days: longer than one setTimeout can wait, so the timer chains.
+      client.expiry = setLongTimeout(() => this.expireClient(client), token.expiresAt - Date.now());
     }
     this.log.info('lightd: console connected', { internalId, known: !!container });
     return {
@@ -218,7 +219,7 @@ export class LightdCore {
 
   private drop(client: Client): void {
     if (!this.clients.delete(client)) return;
-    if (client.expiry) clearTimeout(client.expiry);
+    client.expiry?.cancel();
     client.unsubscribe();
   }
 }

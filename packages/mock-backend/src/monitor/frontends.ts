@@ -8,6 +8,7 @@
 import { monitor } from '@fleetwire/sdk';
 import { SERVER_IDS_CLAIM, tokenAllowsServer, verifyToken } from './jwt.js';
 import type { Logger } from '../logger.js';
+import { setLongTimeout, type LongTimer } from '../long-timer.js';
 import type { ConnectionHandler, MessageHook, Peer } from '../transport/peer.js';
 
 export type StreamKind = 'metrics' | 'logs';
@@ -16,7 +17,7 @@ interface Stream {
   peer: Peer;
   serverId: string;
   kind: StreamKind;
-  expiry: ReturnType<typeof setTimeout> | null;
+  expiry: LongTimer | null;
 }
 
 export interface FrontendCounters {
@@ -77,12 +78,11 @@ export class FrontendHub {
         if (!open) return;
         stream = { peer, serverId, kind, expiry: null };
         const s = stream;
-        // Close at expiry (unref'd: a pending expiry must not keep the process alive).
-        s.expiry = setTimeout(() => {
+        // Close at expiry. A long-lived token (weeks) outlasts one setTimeout: the timer chains.
+        s.expiry = setLongTimeout(() => {
           this.counters.expired++;
           this.refuse(peer, 'Token expired');
-        }, Math.max(0, exp * 1000 - Date.now()));
-        s.expiry.unref();
+        }, exp * 1000 - Date.now());
         this.set(serverId).add(s);
         this.log.info('monitor: frontend stream open', { serverId, kind });
       }).catch((err: unknown) => {
@@ -104,7 +104,7 @@ export class FrontendHub {
         open = false;
         clearTimeout(authTimer);
         if (!stream) return;
-        if (stream.expiry) clearTimeout(stream.expiry);
+        stream.expiry?.cancel();
         this.streams.get(serverId)?.delete(stream);
       },
       onError: (err) => this.log.warn('monitor: frontend socket error', { serverId, kind, error: err.message }),
