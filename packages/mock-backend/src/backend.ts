@@ -27,6 +27,7 @@ import { attachVStats, type VStatsServerHandle } from './vstats/server.js';
 import { VStatsState } from './state/vstats.js';
 import { LightdServer } from './lightd/server.js';
 import { LightdState } from './state/lightd.js';
+import { startStatsDrift } from './lightd/drift.js';
 
 export { DEFAULT_PORTS } from './ports.js';
 
@@ -56,6 +57,12 @@ export interface MockBackendOptions extends PortOptions {
   backlog?: number;
   /** vstats dashboards: Origins allowed to connect (others are refused with 403). Default: any origin. */
   vstatsAllowedOrigins?: string[];
+  /** vstats ping period, ms (a peer that misses a pong is dropped). Default `wsPingIntervalMs`, else 30000. */
+  vstatsPingIntervalMs?: number;
+  /** Tokens the control-plane `/ws` requires as `?token=` (401 at the upgrade otherwise). Default: none required. */
+  controlPlaneTokens?: string[];
+  /** Running lightd containers change their stats by themselves this often, ms. Default 0 (off; the CLI turns it on at 2000). */
+  lightdStatsIntervalMs?: number;
 }
 
 /** The state every server, the admin API and the msw handlers share. */
@@ -176,6 +183,7 @@ export async function startMockBackend(options: MockBackendOptions = {}): Promis
         logger,
         pingIntervalMs: wsPing,
         heartbeatThrottleMs: options.heartbeatThrottleMs,
+        ...(options.controlPlaneTokens?.length ? { requireToken: true, tokens: options.controlPlaneTokens } : {}),
         onMessage: hook('controlPlane'),
         onHandlerError: () => metrics.handlerError('controlPlane'),
       });
@@ -189,9 +197,10 @@ export async function startMockBackend(options: MockBackendOptions = {}): Promis
     if (own.lightd) {
       servers.lightd = new LightdServer(own.lightd, { state: state.lightd, logger, onMessage: hook('lightd'), onHandlerError: () => metrics.handlerError('lightd') });
       closers.push(() => servers.lightd!.close());
+      closers.push(startStatsDrift(state.lightd, options.lightdStatsIntervalMs ?? 0));
     }
     if (own.vstats) {
-      servers.vstats = attachVStats(own.vstats, { keys, state: state.vstats, allowedOrigins: options.vstatsAllowedOrigins, logger, pingIntervalMs: wsPing, onMessage: hook('vstats'), onHandlerError: () => metrics.handlerError('vstats') });
+      servers.vstats = attachVStats(own.vstats, { keys, state: state.vstats, allowedOrigins: options.vstatsAllowedOrigins, logger, pingIntervalMs: options.vstatsPingIntervalMs ?? wsPing, onMessage: hook('vstats'), onHandlerError: () => metrics.handlerError('vstats') });
       closers.push(() => servers.vstats!.close());
     }
 

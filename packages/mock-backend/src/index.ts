@@ -2,7 +2,7 @@
 export { startMockBackend, DEFAULT_PORTS, type MockBackend, type MockBackendOptions, type BackendState } from './backend.js';
 export { resolvePorts, PORT_NAMES, type PortName, type PortOptions, type PortSetting } from './ports.js';
 export { endpointsOf, type Endpoint, type Endpoints } from './endpoints.js';
-export { KeyStore, DEV_KEY, generateKeys, writeKeysFile, fingerprint } from './keys.js';
+export { KeyStore, DEV_KEY, DEV_KEY_PREFIX, devKeyFor, generateKeys, writeKeysFile, fingerprint } from './keys.js';
 export { FleetState, type NodeRecord, type RentalRecord, type InstanceFact, type FleetStateEvents } from './state/fleet.js';
 export { FleetServer, keyFromHandshake, type CommandResult, type Received, type FleetServerOptions, type FleetHooks } from './fleet/server.js';
 export { listen, type HttpHost } from './http-host.js';

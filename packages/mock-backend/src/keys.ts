@@ -18,15 +18,38 @@ export function fingerprint(key: unknown): string {
   return `${key.slice(0, 4)}…(${key.length})`;
 }
 
+/**
+ * Per-node dev keys: `dev-<nodeId>`, accepted when no keys are configured. This is
+ * what the simulator and the example agent use by default, so `npm run mock` and
+ * `npm run sim -- run --url …` meet with no flags, and each node still has a key of
+ * its own (a key stands for one node: `dev-gpu-7` is node `gpu-7`).
+ */
+export const DEV_KEY_PREFIX = 'dev-';
+const DEV_NODE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+/** The per-node dev key of `nodeId` (`dev-<nodeId>`). */
+export const devKeyFor = (nodeId: string): string => `${DEV_KEY_PREFIX}${nodeId}`;
+
 export class KeyStore {
   private readonly keys: Set<string>;
+  /** True when built without keys: the dev key and every `dev-<nodeId>` key are accepted. */
+  readonly devMode: boolean;
 
-  constructor(keys: Iterable<string> = [DEV_KEY]) {
-    this.keys = new Set(keys);
+  /** @param keys accepted keys; default (undefined): dev mode, {@link DEV_KEY} plus per-node `dev-<nodeId>` keys. */
+  constructor(keys?: Iterable<string>) {
+    this.devMode = keys === undefined;
+    this.keys = new Set(keys ?? [DEV_KEY]);
   }
 
   has(key: unknown): key is string {
-    return typeof key === 'string' && this.keys.has(key);
+    return typeof key === 'string' && (this.keys.has(key) || this.devNodeId(key) !== null);
+  }
+
+  /** The node a per-node dev key stands for (dev mode only), else null. */
+  devNodeId(key: unknown): string | null {
+    if (!this.devMode || typeof key !== 'string' || !key.startsWith(DEV_KEY_PREFIX)) return null;
+    const id = key.slice(DEV_KEY_PREFIX.length);
+    return DEV_NODE_ID.test(id) ? id : null;
   }
 
   add(key: string): void {

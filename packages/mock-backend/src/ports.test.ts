@@ -11,6 +11,17 @@ describe('resolvePorts', () => {
   it('fleetPort 0 alone means all ephemeral (the first tests)', () => {
     expect(Object.values(resolvePorts({ fleetPort: 0 }))).toEqual([0, 0, 0, 0, 0, 0]);
   });
+  it('a port given for fleet or control-plane moves the other: they share one server', () => {
+    expect(resolvePorts({ fleetPort: 45123 })).toMatchObject({ fleet: 45123, controlPlane: 45123, vstats: 3001 });
+    expect(resolvePorts({ ports: { controlPlane: 4000 } })).toMatchObject({ fleet: 4000, controlPlane: 4000 });
+    expect(resolvePorts({ ports: { fleet: 4000, controlPlane: 4001 } })).toMatchObject({ fleet: 4000, controlPlane: 4001 });
+    expect(resolvePorts({ ports: { fleet: 4000, controlPlane: false } }).controlPlane).toBe(false);
+  });
+  it('one ephemeral port makes every part not given ephemeral, so nothing lands on a default port', () => {
+    expect(resolvePorts({ ports: { vstats: 0, lightd: 8071 } })).toEqual({ fleet: 0, controlPlane: 0, vstats: 0, lightd: 8071, monitor: 0, admin: 0 });
+    expect(resolvePorts({ fleetPort: 0, ports: { monitor: false } })).toEqual({ fleet: 0, controlPlane: 0, vstats: 0, lightd: 0, monitor: false, admin: 0 });
+    expect(resolvePorts({ ephemeral: false, ports: { vstats: 0 } }).fleet).toBe(3000);
+  });
   it('rejects bad ports, turning fleet off, and collisions other than fleet + control-plane', () => {
     expect(() => resolvePorts({ ports: { lightd: 70000 } })).toThrow(/port for lightd must be an integer from 0 to 65535/);
     expect(() => resolvePorts({ ports: { fleet: false } })).toThrow(/fleet dialect cannot be turned off/);

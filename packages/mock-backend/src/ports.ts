@@ -4,12 +4,9 @@
  * binds, so a bad combination is a clear error and not a half-started backend.
  */
 import { ErrorCodes, FleetwireError } from '@fleetwire/sdk';
-import type { DialectName } from './faults/connections.js';
+import { DEFAULT_PORTS, type PortName } from './cli/port-defaults.js';
 
-export type PortName = DialectName | 'admin';
-
-/** Default ports. fleet and control-plane share 3000 (Socket.IO's path and /ws); admin is fleetwire's own choice. */
-export const DEFAULT_PORTS = { fleet: 3000, controlPlane: 3000, vstats: 3001, lightd: 8070, monitor: 8000, admin: 3100 } as const;
+export { DEFAULT_PORTS, type PortName } from './cli/port-defaults.js';
 
 export const PORT_NAMES: readonly PortName[] = ['fleet', 'controlPlane', 'vstats', 'lightd', 'monitor', 'admin'];
 
@@ -18,18 +15,37 @@ export type PortSetting = number | false;
 
 export interface PortOptions {
   ports?: Partial<Record<PortName, PortSetting>>;
-  /** Every part not given in `ports` on an ephemeral port. Default: true when `fleetPort` is 0 and `ports` is absent. */
+  /**
+   * Every part not given in `ports` on an ephemeral port. Default: true when any
+   * given port is 0 (one ephemeral part means a test run: nothing may then land on a
+   * default port that another process could hold), else false (defaults).
+   */
   ephemeral?: boolean;
   /** Shorthand for `ports.fleet` (kept for the first tests). */
   fleetPort?: number;
 }
 
+/** fleet and control-plane share one HTTP server: a port given for one moves the other. */
+const SHARERS: Partial<Record<PortName, PortName>> = { fleet: 'controlPlane', controlPlane: 'fleet' };
+
+/**
+ * Where each part listens. Rules: a port given for fleet or control-plane moves
+ * the other too (they share a server) unless both are given; any given port 0
+ * makes every part not given ephemeral; otherwise parts not given take
+ * {@link DEFAULT_PORTS}.
+ */
 export function resolvePorts(o: PortOptions): Record<PortName, PortSetting> {
-  const ephemeral = o.ephemeral ?? (o.fleetPort === 0 && o.ports === undefined);
+  const given: Partial<Record<PortName, PortSetting>> = {};
+  for (const name of PORT_NAMES) {
+    const g = o.ports?.[name] ?? (name === 'fleet' ? o.fleetPort : undefined);
+    if (g !== undefined) given[name] = g;
+  }
+  const ephemeral = o.ephemeral ?? Object.values(given).some((p) => p === 0);
   const out = {} as Record<PortName, PortSetting>;
   for (const name of PORT_NAMES) {
-    const given = o.ports?.[name] ?? (name === 'fleet' ? o.fleetPort : undefined);
-    const p = given ?? (ephemeral ? 0 : DEFAULT_PORTS[name]);
+    const sharer = SHARERS[name];
+    const moved = sharer !== undefined && given[name] === undefined && typeof given[sharer] === 'number' ? given[sharer] : undefined;
+    const p = given[name] ?? moved ?? (ephemeral ? 0 : DEFAULT_PORTS[name]);
     if (p !== false && !(Number.isInteger(p) && p >= 0 && p <= 65535)) {
       throw new FleetwireError(ErrorCodes.FW_INVALID_ARGUMENT, `port for ${name} must be an integer from 0 to 65535 (0 = ephemeral), got ${JSON.stringify(p)}`);
     }
@@ -47,4 +63,19 @@ export function resolvePorts(o: PortOptions): Record<PortName, PortSetting> {
     seen.set(p, name);
   }
   return out;
+}
+
+/** The CLI flag of each port (for messages that must name the right one). */
+export const PORT_FLAGS: Record<PortName, string> = {
+  fleet: '--fleet-port',
+  controlPlane: '--control-plane-port',
+  vstats: '--vstats-port',
+  lightd: '--lightd-port',
+  monitor: '--monitor-port',
+  admin: '--admin-port',
+};
+
+/** The parts resolved to `port` (e.g. fleet and controlPlane for 3000). */
+export function partsOnPort(ports: Record<PortName, PortSetting>, port: number): PortName[] {
+  return PORT_NAMES.filter((n) => ports[n] === port);
 }

@@ -86,6 +86,22 @@ describe('admin API', () => {
     await until(() => b.state.fleet.nodes.get('node-1')!.rentals.get('r-1')?.state === 'stopped', 'rental stopped');
   });
 
+  it('a reused rentalId is refused with 409 FW_CONFLICT and never reaches the agent (no silent instance_started mismatch)', async () => {
+    const b = await backend();
+    const a = await connected(b);
+    let starts = 0;
+    a.on('start_instance', () => starts++);
+    expect((await api(b, 'POST', '/api/nodes/node-1/start_instance', startCmd('r-1'))).status).toBe(200);
+    await until(() => b.state.fleet.nodes.get('node-1')!.rentals.get('r-1')?.state === 'running', 'rental running');
+    await api(b, 'POST', '/api/nodes/node-1/stop_instance', { rentalId: 'r-1', containerId: 'ctr-r-1' });
+    await until(() => b.state.fleet.nodes.get('node-1')!.rentals.get('r-1')?.state === 'stopped', 'rental stopped');
+    const again = await api(b, 'POST', '/api/nodes/node-1/start_instance', startCmd('r-1'));
+    expect(again.status).toBe(409);
+    expect(again.json.error).toMatchObject({ code: 'FW_CONFLICT', message: expect.stringMatching(/rentalId r-1 is already used .*needs a new rentalId/) });
+    expect((await api(b, 'POST', '/api/nodes/node-1/start_instance', startCmd('r-2'))).status).toBe(200);
+    expect(starts).toBe(2);
+  });
+
   it('drain_node reaches the agent; bad commands are 400, offline nodes 409', async () => {
     const b = await backend();
     const a = await connected(b);

@@ -52,7 +52,7 @@ async function startJson(args: string[] = []): Promise<{ r: Run; info: StartInfo
   return { r, info: JSON.parse(lines[0]!) as StartInfo };
 }
 
-describe('fleetwire-mock CLI', () => {
+describe('fleetwire-mock CLI', { timeout: 90_000 }, () => {
   it('--ephemeral --json prints one JSON line with every endpoint and the credentials; SIGTERM closes sockets and exits 0', async () => {
     const { r, info } = await startJson();
     for (const d of ['fleet', 'controlPlane', 'vstats', 'lightd', 'monitor', 'admin'] as const) {
@@ -119,8 +119,10 @@ describe('fleetwire-mock CLI', () => {
   });
 
   it.each([
-    [['--fleet-port', 'abc'], /--fleet-port must be a port from 0 to 65535, got NaN/],
-    [['--lightd-port', '70000'], /--lightd-port must be a port from 0 to 65535, got 70000/],
+    [['--fleet-port', 'abc'], /--fleet-port must be a port from 0 to 65535 \(0 = ephemeral\), got "abc"/],
+    [['--vstats-ping-interval', 'soon'], /--vstats-ping-interval must be a duration like 30s/],
+    [['--control-plane-token', ''], /--control-plane-token/],
+    [['--lightd-port', '70000'], /--lightd-port must be a port from 0 to 65535 \(0 = ephemeral\), got "70000"/],
     [['--bogus'], /Unknown argument: bogus/],
     [['--generate-keys', '2'], /--generate-keys needs --out FILE/],
     [['--generate-keys', '0', '--out', '/tmp/x'], /--generate-keys needs a whole number from 1/],
@@ -139,13 +141,21 @@ describe('fleetwire-mock CLI', () => {
     expect(h.stdout).toContain('--vstats-port');
   });
 
-  it('bad flags exit 2 with the message and a --help hint on stderr; a start failure exits 1', async () => {
+  it('bad flags and an unreadable keys file exit 2 with the message on stderr; a taken port exits 1 naming its flag', async () => {
     const bad = run(['--bogus', '--fleet-port', 'x']);
     expect((await bad.exit).code).toBe(2);
     expect(bad.stderr).toMatch(/^fleetwire-mock: .*\nRun fleetwire-mock --help for the options\.\n$/);
     expect(bad.stdout).toBe('');
     const missing = run(['--keys', '/nonexistent/keys.txt', '--ephemeral']);
-    expect((await missing.exit).code).toBe(1);
+    expect((await missing.exit).code).toBe(2);
     expect(missing.stderr).toContain('cannot read keys file /nonexistent/keys.txt');
+
+    const { r, info } = await startJson();
+    const taken = run(['--ephemeral', '--admin-port', String(info.endpoints.admin!.port)]);
+    expect((await taken.exit).code).toBe(1);
+    expect(taken.stderr).toMatch(/is taken .*admin port: pass --admin-port with another port/);
+    expect(taken.stderr).not.toMatch(/--<dialect>-port|--fleet-port/);
+    r.child.kill('SIGTERM');
+    await r.exit;
   });
 });

@@ -10,7 +10,8 @@ afterEach(async () => {
 });
 
 async function backend(port = 0): Promise<MockBackend> {
-  const b = await startMockBackend({ fleetPort: port, keys: [KEY], record: true });
+  // Ephemeral for every other part, also when restarting on a fixed fleet port: never a default port (another mock may hold it).
+  const b = await startMockBackend({ fleetPort: port, ephemeral: true, keys: [KEY], record: true });
   cleanups.push(() => b.close());
   return b;
 }

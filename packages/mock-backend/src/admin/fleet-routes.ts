@@ -30,7 +30,23 @@ function sentOr409(nodeId: string, r: { sent: boolean }): void {
   if (!r.sent) throw new HttpError(409, ErrorCodes.FW_NOT_CONNECTED, `fleet node ${nodeId} is not connected`);
 }
 
+/**
+ * A rentalId names one rental for its whole life: reusing it would make the
+ * agent start a container whose instance_started repeats a known fact (same
+ * rentalId + containerId), which the control plane then treats as already seen.
+ * So a start_instance with a rentalId already sent or known is refused (409).
+ */
+function refuseReusedRental(b: MockBackend, sent: Set<string>, rentalId: unknown): void {
+  if (typeof rentalId !== 'string') return; // the schema check says what is wrong
+  for (const n of b.state.fleet.nodes.values()) {
+    const r = n.rentals.get(rentalId);
+    if (r) throw new HttpError(409, ErrorCodes.FW_CONFLICT, `rentalId ${rentalId} is already used (node ${n.nodeId}, ${r.state}); every start_instance needs a new rentalId`);
+  }
+  if (sent.has(rentalId)) throw new HttpError(409, ErrorCodes.FW_CONFLICT, `rentalId ${rentalId} was already sent in a start_instance; every start_instance needs a new rentalId`);
+}
+
 export function fleetRoutes(b: MockBackend): Route[] {
+  const sentRentals = new Set<string>();
   return [
     route('GET', '/api/nodes', () => ({ summary: b.state.fleet.summary(), nodes: [...b.state.fleet.nodes.values()].map(nodeJson) })),
     route('GET', '/api/nodes/:id', ({ params }) => nodeJson(known(b, params[0]!))),
@@ -39,8 +55,11 @@ export function fleetRoutes(b: MockBackend): Route[] {
     })),
     route('POST', '/api/nodes/:id/start_instance', async ({ params, body }) => {
       known(b, params[0]!);
-      const r = await b.fleet.startInstance(params[0]!, (await body()) as unknown as fleet.StartInstance);
+      const cmd = (await body()) as unknown as fleet.StartInstance;
+      refuseReusedRental(b, sentRentals, cmd.rentalId);
+      const r = await b.fleet.startInstance(params[0]!, cmd);
       sentOr409(params[0]!, r);
+      sentRentals.add(cmd.rentalId);
       return r;
     }),
     route('POST', '/api/nodes/:id/stop_instance', async ({ params, body }) => {

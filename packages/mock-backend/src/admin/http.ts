@@ -28,7 +28,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 export function sendError(res: ServerResponse, err: unknown): void {
   if (err instanceof HttpError) return sendJson(res, err.status, { error: { code: err.code, message: err.message } });
   if (err instanceof FleetwireError) {
-    const status = err.code === ErrorCodes.FW_INVALID_ARGUMENT ? 400 : err.code === ErrorCodes.FW_NOT_CONNECTED ? 409 : err.code === ErrorCodes.FW_TIMEOUT ? 504 : 500;
+    const status = err.code === ErrorCodes.FW_INVALID_ARGUMENT ? 400 : err.code === ErrorCodes.FW_NOT_CONNECTED || err.code === ErrorCodes.FW_CONFLICT ? 409 : err.code === ErrorCodes.FW_TIMEOUT ? 504 : 500;
     return sendJson(res, status, { error: { code: err.code, message: err.message } });
   }
   sendJson(res, 500, { error: { code: 'FW_INTERNAL', message: (err as Error)?.message ?? String(err) } });

@@ -2,13 +2,15 @@
 /**
  * fleetwire-mock: the mock control plane as a command.
  * Dev: node --conditions=source --import tsx packages/mock-backend/src/cli/main.ts --ephemeral
- * Exit codes: 0 clean shutdown (SIGINT/SIGTERM) or done, 1 failed to start, 2 bad flags.
+ * Exit codes: 0 clean shutdown (SIGINT/SIGTERM, or the parent exited) or done,
+ * 1 failed to start (a port is taken), 2 bad flags or an unreadable --keys file.
+ *
+ * Only the argument parser is imported up front: the backend (socket.io, ws,
+ * prom-client, the sdk's validators) is loaded after the flags are read, so
+ * `--help` and bad flags answer at once.
  */
-import { startMockBackend, type MockBackend } from '../backend.js';
-import { KeyStore, writeKeysFile } from '../keys.js';
-import { consoleLogger } from '../logger.js';
-import { parseArgs, UsageError } from './args.js';
-import { describe, startInfo } from './print.js';
+import { parseArgs, UsageError, type ServeCommand } from './args.js';
+import { watchParent, writePidFile } from './lifetime.js';
 
 async function main(argv: string[]): Promise<number> {
   let cmd;
@@ -23,40 +25,67 @@ async function main(argv: string[]): Promise<number> {
   }
   if (cmd === null) return 0; // --help: yargs has printed it already
   if (cmd.kind === 'generate-keys') {
+    const { writeKeysFile } = await import('../keys.js');
     await writeKeysFile(cmd.out, cmd.count);
     process.stdout.write(cmd.count === 1 ? `wrote 1 key to ${cmd.out}\n` : `wrote ${cmd.count} keys to ${cmd.out}\n`);
     return 0;
   }
+  return serve(cmd);
+}
 
-  let backend: MockBackend;
+async function serve(cmd: ServeCommand): Promise<number> {
+  const { KeyStore } = await import('../keys.js');
+  let keys;
   try {
-    const keys = cmd.keysFile ? await KeyStore.fromFile(cmd.keysFile) : undefined;
+    keys = cmd.keysFile ? await KeyStore.fromFile(cmd.keysFile) : undefined;
+  } catch (err) {
+    // An unreadable keys file is a bad command line, like a bad flag (the simulator says 2 too).
+    process.stderr.write(`fleetwire-mock: ${(err as Error).message}\n`);
+    return 2;
+  }
+  const [{ startMockBackend }, { consoleLogger }, { describe, startInfo }, { resolvePorts, partsOnPort, PORT_FLAGS }] = await Promise.all([
+    import('../backend.js'),
+    import('../logger.js'),
+    import('./print.js'),
+    import('../ports.js'),
+  ]);
+  let backend;
+  try {
     backend = await startMockBackend({ ...cmd.options, keys, logger: cmd.verbose ? consoleLogger : undefined });
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { port?: number };
-    const hint = e.code === 'EADDRINUSE' ? ` (port ${e.port ?? ''} is taken: pass --ephemeral or a --<dialect>-port)` : '';
+    let hint = '';
+    if (e.code === 'EADDRINUSE') {
+      const parts = e.port === undefined ? [] : partsOnPort(resolvePorts(cmd.options), e.port);
+      const flags = parts.map((p) => PORT_FLAGS[p]).join(' / ') || 'the --…-port flag of that part';
+      hint = ` (port ${e.port ?? ''} is taken${parts.length ? ` by another process; it is the ${parts.join(' and ')} port` : ''}: pass ${flags} with another port, or --ephemeral)`;
+    }
     process.stderr.write(`fleetwire-mock: cannot start: ${e.message}${hint}\n`);
     return 1;
   }
   const info = startInfo(backend, cmd.keysFile);
   process.stdout.write(cmd.json ? `${JSON.stringify(info)}\n` : `${describe(info)}\n`);
+  const removePid = cmd.pidFile ? writePidFile(cmd.pidFile) : () => undefined;
 
   return new Promise<number>((resolve) => {
     let stopping = false;
-    const stop = (signal: NodeJS.Signals) => {
+    const stop = (why: string) => {
       if (stopping) return resolve(130); // a second Ctrl-C: give up waiting
       stopping = true;
-      if (!cmd.json) process.stdout.write(`\n${signal}: closing connections…\n`);
+      if (!cmd.json) process.stdout.write(`\n${why}: closing connections…\n`);
       backend.close().then(
-        () => resolve(0),
+        () => (removePid(), resolve(0)),
         (err) => {
+          removePid();
           process.stderr.write(`fleetwire-mock: shutdown failed: ${(err as Error).message}\n`);
           resolve(1);
         },
       );
     };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGHUP', () => stop('SIGHUP'));
+    if (cmd.exitWithParent) watchParent(() => stop('parent process exited'));
   });
 }
 

@@ -1,6 +1,6 @@
 /** What fleetwire-mock prints at start: endpoints and the credentials they accept. */
 import type { MockBackend } from '../backend.js';
-import { DEV_KEY, fingerprint } from '../keys.js';
+import { DEV_KEY, DEV_KEY_PREFIX, fingerprint } from '../keys.js';
 
 export interface StartInfo {
   endpoints: MockBackend['endpoints'];
@@ -12,8 +12,10 @@ export interface StartInfo {
     apiKey: string | null;
     /** First 4 characters + length of the first accepted key (the dev key, or the first of the file). */
     apiKeyFingerprint: string;
-    /** How many keys are accepted. */
+    /** How many keys are accepted (dev mode: the dev key; per-node `dev-<nodeId>` keys come on top). */
     apiKeys: number;
+    /** Dev mode: any `dev-<nodeId>` key is accepted for node `<nodeId>` (what the simulator and the example agent use). */
+    devKeys: string | null;
     keysFile: string | null;
     adminToken: string;
   };
@@ -24,7 +26,7 @@ export function startInfo(b: MockBackend, keysFile: string | null): StartInfo {
   const first = b.keys.list()[0] ?? DEV_KEY;
   return {
     endpoints: b.endpoints,
-    credentials: { apiKey: first === DEV_KEY ? DEV_KEY : null, apiKeyFingerprint: fingerprint(first), apiKeys: b.keys.size, keysFile, adminToken: b.adminToken },
+    credentials: { apiKey: first === DEV_KEY ? DEV_KEY : null, apiKeyFingerprint: fingerprint(first), apiKeys: b.keys.size, devKeys: b.keys.devMode ? `${DEV_KEY_PREFIX}<nodeId>` : null, keysFile, adminToken: b.adminToken },
     pid: process.pid,
   };
 }
@@ -45,6 +47,7 @@ export function describe(info: StartInfo): string {
   // A key from a file is a secret: its fingerprint only (the admin token is printed once, below: it is how a user learns it).
   const key = c.apiKey ?? `${c.apiKeyFingerprint} (fingerprint; the keys are in the file)`;
   lines.push(`  API key        ${key}${c.apiKeys > 1 ? `  (+${c.apiKeys - 1} more from ${c.keysFile})` : c.keysFile ? ` (from ${c.keysFile})` : ' (dev key)'}`);
+  if (c.devKeys) lines.push(`  per-node keys  ${c.devKeys}  (dev mode: node <nodeId> may use its own key; the simulator does by default)`);
   lines.push(`  admin token    ${c.adminToken}   e.g. curl -H 'Authorization: Bearer ${c.adminToken}' ${e.admin?.url ?? ''}/api/nodes`);
   lines.push('lightd tokens and monitor dashboard JWTs: POST /api/lightd/tokens, POST /api/monitor/tokens (README)');
   lines.push('Ctrl-C stops it.');

@@ -89,8 +89,17 @@ export class FleetServer {
         err.data = { code: ErrorCodes.FW_AUTH_REJECTED };
         return next(err);
       }
-      const nodeId = socket.handshake.auth?.nodeId;
-      socket.data.nodeId = typeof nodeId === 'string' && nodeId ? nodeId : null;
+      const given = socket.handshake.auth?.nodeId;
+      const nodeId = typeof given === 'string' && given ? given : null;
+      // A per-node dev key (dev-<id>) stands for node <id> only.
+      const bound = opts.keys.devNodeId(key);
+      if (bound !== null && nodeId !== null && nodeId !== bound) {
+        this.counters.authFailures++;
+        const err = new Error(`the dev key ${key} is node ${bound}'s, not ${nodeId}'s`) as Error & { data?: unknown };
+        err.data = { code: ErrorCodes.FW_AUTH_REJECTED };
+        return next(err);
+      }
+      socket.data.nodeId = nodeId ?? bound;
       next();
     });
     this.nsp.on('connection', (socket) => this.onConnection(socket));

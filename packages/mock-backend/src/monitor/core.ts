@@ -198,6 +198,9 @@ export class MonitorCore {
           this.log.warn('monitor: refused an agent with an invalid API key', { key: fingerprint(msg.api_key) });
           return refuse(E.invalidApiKey);
         }
+        // A per-node dev key (dev-<id>) authenticates as that id, so the simulator's agents keep their names.
+        const devId = this.opts.keys.devNodeId(msg.api_key);
+        if (devId !== null && !this.opts.state.hasKey(msg.api_key)) this.opts.state.registerServer(msg.api_key, devId);
         serverId = this.opts.state.serverIdForKey(msg.api_key);
         this.agents.set(serverId, peer); // the newest connection of a server receives its commands
         this.opts.state.markOnline(serverId);

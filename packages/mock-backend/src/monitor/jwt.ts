@@ -8,7 +8,7 @@ import { SignJWT, jwtVerify, type JWTPayload } from 'jose';
 export const DEV_JWT_SECRET = 'fleetwire-dev-jwt-secret';
 
 export interface MintOptions {
-  /** Lifetime in seconds from now; fractions allowed (tests use sub-second lifetimes). Default 3600. */
+  /** Lifetime in seconds from now, rounded up to a whole second (JWT NumericDate; RFC 7519 allows fractions, many verifiers do not). Default 3600. */
   expiresInSeconds?: number;
   /** Extra claims. */
   claims?: Record<string, unknown>;
@@ -36,7 +36,7 @@ const keyOf = (secret: string): Uint8Array => new TextEncoder().encode(secret);
 
 /** Mints a dev access token for `sub`. */
 export function mintDevToken(secret: string, sub: string, options: MintOptions = {}): Promise<string> {
-  const exp = Date.now() / 1000 + (options.expiresInSeconds ?? 3600);
+  const exp = Math.ceil(Date.now() / 1000 + (options.expiresInSeconds ?? 3600));
   return new SignJWT({ ...options.claims, ...(options.serverIds ? { [SERVER_IDS_CLAIM]: [...options.serverIds] } : {}) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(sub)

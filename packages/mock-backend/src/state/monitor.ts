@@ -51,6 +51,11 @@ export class MonitorState extends EventEmitter<MonitorStateEvents> {
     return id;
   }
 
+  /** True when `apiKey` already has a server_id. */
+  hasKey(apiKey: string): boolean {
+    return this.keyToServer.has(apiKey);
+  }
+
   /** Pins the server_id an API key authenticates as. */
   registerServer(apiKey: string, serverId: string): void {
     this.keyToServer.set(apiKey, serverId);

@@ -40,6 +40,8 @@ export const ErrorCodes = {
   FW_NOT_CONNECTED: 'FW_NOT_CONNECTED',
   /** A request got no answer in time (e.g. lightd request_logs). */
   FW_TIMEOUT: 'FW_TIMEOUT',
+  /** A request would repeat something that must be unique (e.g. the mock admin API's start_instance with a rentalId already used). */
+  FW_CONFLICT: 'FW_CONFLICT',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
