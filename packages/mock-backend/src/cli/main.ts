@@ -63,11 +63,10 @@ async function serve(cmd: ServeCommand): Promise<number> {
     process.stderr.write(`fleetwire-mock: cannot start: ${e.message}${hint}\n`);
     return 1;
   }
-  const info = startInfo(backend, cmd.keysFile);
-  process.stdout.write(cmd.json ? `${JSON.stringify(info)}\n` : `${describe(info)}\n`);
+  // Signal handlers and the pid file first, the start line last: whoever reads the line
+  // (a script, a test) may signal at once, and the line means "ready to be stopped" too.
   const removePid = cmd.pidFile ? writePidFile(cmd.pidFile) : () => undefined;
-
-  return new Promise<number>((resolve) => {
+  const done = new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (why: string) => {
       if (stopping) return resolve(130); // a second Ctrl-C: give up waiting
@@ -87,6 +86,9 @@ async function serve(cmd: ServeCommand): Promise<number> {
     process.on('SIGHUP', () => stop('SIGHUP'));
     if (cmd.exitWithParent) watchParent(() => stop('parent process exited'));
   });
+  const info = startInfo(backend, cmd.keysFile);
+  process.stdout.write(cmd.json ? `${JSON.stringify(info)}\n` : `${describe(info)}\n`);
+  return done;
 }
 
 main(process.argv.slice(2)).then(
