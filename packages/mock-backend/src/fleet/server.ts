@@ -221,9 +221,9 @@ export class FleetServer {
     socket.onAny(guard('onAny', (event: unknown, ...args: unknown[]) => {
       if (event === 'heartbeat' || event === 'instance_started' || event === 'instance_stopped') return;
       // Socket.IO allows numeric event names: the name is shown, never used as a key.
-      const name = typeof event === 'string' ? event.slice(0, 64) : String(event);
+      const name = typeof event === 'string' ? event.slice(0, 64) : `(${typeof event})`;
       record?.(name, args[0]);
-      reject(args[args.length - 1], name, [`unknown event ${JSON.stringify(event)}`]);
+      reject(args[args.length - 1], name, [`unknown event ${typeof event === 'string' ? JSON.stringify(name) : name}`]);
     }));
 
     socket.on('disconnect', (reason) => {
