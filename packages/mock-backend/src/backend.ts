@@ -47,6 +47,12 @@ export interface MockBackendOptions extends PortOptions {
   monitorJwtSecret?: string;
   /** Ping period of the plain-WebSocket dialects (vstats, control-plane), ms. Default 30000. */
   wsPingIntervalMs?: number;
+  /**
+   * Most bytes queued for one plain-WebSocket peer (dashboards, consoles) before it
+   * is closed as a slow consumer with 1013 and counted in
+   * `fleetwire_mock_slow_consumer_closes_total`. Default 8 MiB.
+   */
+  maxBufferedBytes?: number;
   /** control-plane: at most one agent:heartbeat per node per this many ms. Default 30000 (its bus's default). */
   heartbeatThrottleMs?: number;
   /**
@@ -176,6 +182,8 @@ export async function startMockBackend(options: MockBackendOptions = {}): Promis
     const wsPing = options.wsPingIntervalMs;
     // Messages per type of the plain-WebSocket dialects, counted by each dialect's message hook.
     const hook = (d: DialectName) => (direction: 'in' | 'out', type: string, n?: number) => metrics.count(d, direction, type, n);
+    // Every plain-WebSocket peer gets the same send-buffer bound, counted per dialect.
+    const bound = (d: DialectName) => ({ maxBufferedBytes: options.maxBufferedBytes, onSlowConsumer: () => metrics.slowConsumer(d) });
     if (cpHost) {
       servers.controlPlane = attachControlPlane(cpHost, {
         fleetState: state.fleet,
@@ -186,21 +194,22 @@ export async function startMockBackend(options: MockBackendOptions = {}): Promis
         ...(options.controlPlaneTokens?.length ? { requireToken: true, tokens: options.controlPlaneTokens } : {}),
         onMessage: hook('controlPlane'),
         onHandlerError: () => metrics.handlerError('controlPlane'),
+        ...bound('controlPlane'),
       });
       closers.push(() => servers.controlPlane!.close());
     }
     const jwtSecret = options.monitorJwtSecret ?? DEV_JWT_SECRET;
     if (own.monitor) {
-      servers.monitor = new MonitorServer(own.monitor, { keys, state: state.monitor, jwtSecret, logger, onMessage: hook('monitor'), onHandlerError: () => metrics.handlerError('monitor') });
+      servers.monitor = new MonitorServer(own.monitor, { keys, state: state.monitor, jwtSecret, logger, onMessage: hook('monitor'), onHandlerError: () => metrics.handlerError('monitor'), ...bound('monitor') });
       closers.push(() => servers.monitor!.close());
     }
     if (own.lightd) {
-      servers.lightd = new LightdServer(own.lightd, { state: state.lightd, logger, onMessage: hook('lightd'), onHandlerError: () => metrics.handlerError('lightd') });
+      servers.lightd = new LightdServer(own.lightd, { state: state.lightd, logger, onMessage: hook('lightd'), onHandlerError: () => metrics.handlerError('lightd'), ...bound('lightd') });
       closers.push(() => servers.lightd!.close());
       closers.push(startStatsDrift(state.lightd, options.lightdStatsIntervalMs ?? 0));
     }
     if (own.vstats) {
-      servers.vstats = attachVStats(own.vstats, { keys, state: state.vstats, allowedOrigins: options.vstatsAllowedOrigins, logger, pingIntervalMs: options.vstatsPingIntervalMs ?? wsPing, onMessage: hook('vstats'), onHandlerError: () => metrics.handlerError('vstats') });
+      servers.vstats = attachVStats(own.vstats, { keys, state: state.vstats, allowedOrigins: options.vstatsAllowedOrigins, logger, pingIntervalMs: options.vstatsPingIntervalMs ?? wsPing, onMessage: hook('vstats'), onHandlerError: () => metrics.handlerError('vstats'), ...bound('vstats') });
       closers.push(() => servers.vstats!.close());
     }
 

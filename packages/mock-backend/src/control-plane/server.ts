@@ -8,7 +8,7 @@ import { WebSocketServer } from 'ws';
 import type { HttpHost } from '../http-host.js';
 import { startPingSweep } from '../vstats/upgrade.js';
 import { guardRouter } from '../transport/guard.js';
-import { closeClients, routeUpgrades } from '../transport/ws-peer.js';
+import { closeClients, routeUpgrades, type SendBufferOptions } from '../transport/ws-peer.js';
 import { controlPlane as cp } from '@fleetwire/sdk';
 import type { ControlPlaneBus } from './bus.js';
 import type { JobsState } from '../state/jobs.js';
@@ -16,7 +16,7 @@ import { ControlPlaneCore, type ControlPlaneCoreOptions, type ControlPlaneCounte
 
 export { ControlPlaneCore, type ControlPlaneCoreOptions, type ControlPlaneCounters } from './core.js';
 
-export interface ControlPlaneOptions extends ControlPlaneCoreOptions {
+export interface ControlPlaneOptions extends ControlPlaneCoreOptions, SendBufferOptions {
   /** Ping period, ms. Default 30000. */
   pingIntervalMs?: number;
   /** Largest client frame, bytes; clients should send nothing. Default 64 KiB. */
@@ -50,7 +50,7 @@ export function attachControlPlane(httpHost: HttpHost, options: ControlPlaneOpti
     options.logger?.warn('control-plane: dropped a client that missed its pong');
   });
   let closed = false;
-  routeUpgrades(httpHost, wss, guardRouter(core.route, { dialect: 'control-plane', logger: options.logger, onFault: options.onHandlerError }), () => !closed);
+  routeUpgrades(httpHost, wss, guardRouter(core.route, { dialect: 'control-plane', logger: options.logger, onFault: options.onHandlerError }), () => !closed, options);
   const h = httpHost.host.includes(':') ? `[${httpHost.host}]` : httpHost.host;
   return {
     bus: core.bus,

@@ -14,11 +14,12 @@ import { lightd } from '@fleetwire/sdk';
 import { sameStats, type LightdState, type SimContainer, type TokenRecord } from '../state/lightd.js';
 import { silentLogger, type Logger } from '../logger.js';
 import type { ConnectionHandler, MessageHook, Peer, Router } from '../transport/peer.js';
+import type { SendBufferOptions } from '../transport/ws-peer.js';
 import { setLongTimeout, type LongTimer } from '../long-timer.js';
 
 const V = lightd.lightdValidators.fromClient;
 
-export interface LightdCoreOptions {
+export interface LightdCoreOptions extends SendBufferOptions {
   state: LightdState;
   logger?: Logger;
   /** Largest frame accepted, bytes (bigger closes with 1009). Default 64 KiB. */

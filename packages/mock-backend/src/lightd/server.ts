@@ -18,7 +18,7 @@ export class LightdServer extends LightdCore {
   constructor(http: HttpHost, opts: LightdCoreOptions) {
     super(opts);
     this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload ?? 64 * 1024 });
-    routeUpgrades(http, this.wss, guardRouter(this.route, { dialect: 'lightd', logger: this.log, onFault: opts.onHandlerError }), () => !this.closed);
+    routeUpgrades(http, this.wss, guardRouter(this.route, { dialect: 'lightd', logger: this.log, onFault: opts.onHandlerError }), () => !this.closed, opts);
   }
 
   /** Closes every client with 1001 (going away), waiting briefly for their close handshakes. */

@@ -37,6 +37,8 @@ export class BackendMetrics {
   readonly ackLatency: Histogram<'event'>;
   /** Connections closed because their handler threw (1011), per dialect. */
   readonly handlerErrors: Counter<'dialect'>;
+  /** Peers closed because they stopped reading (send buffer over its bound, 1013), per dialect. */
+  readonly slowConsumers: Counter<'dialect'>;
   private readonly children = new Map<string, Child>();
   private readonly hbLatency: ReturnType<Histogram<'event'>['labels']>;
 
@@ -73,6 +75,13 @@ export class BackendMetrics {
       registers,
     });
     for (const d of DIALECTS) this.handlerErrors.inc({ dialect: d }, 0); // present at 0, so alerts can watch it from the start
+    this.slowConsumers = new Counter({
+      name: 'fleetwire_mock_slow_consumer_closes_total',
+      help: 'Connections closed (1013) because the peer stopped reading and its send buffer passed maxBufferedBytes',
+      labelNames: ['dialect'],
+      registers,
+    });
+    for (const d of DIALECTS) this.slowConsumers.inc({ dialect: d }, 0);
     new Counter({
       name: 'fleetwire_mock_auth_failures_total',
       help: 'Refused authentications per dialect (bad keys and injected refusals)',
@@ -133,6 +142,10 @@ export class BackendMetrics {
   }
 
   /** One handler exception in `dialect` (its connection was closed with 1011). */
+  slowConsumer(dialect: DialectName): void {
+    this.slowConsumers.inc({ dialect });
+  }
+
   handlerError(dialect: DialectName): void {
     this.handlerErrors.inc({ dialect });
   }

@@ -16,12 +16,13 @@ import type { MonitorState } from '../state/monitor.js';
 import { fingerprint, type KeyStore } from '../keys.js';
 import { silentLogger, type Logger } from '../logger.js';
 import type { ConnectionHandler, MessageHook, Peer, Router } from '../transport/peer.js';
+import type { SendBufferOptions } from '../transport/ws-peer.js';
 
 const V = monitor.monitorValidators;
 const E = monitor.MONITOR_ERRORS;
 const AGENT_TYPES = new Set(['auth', 'metrics', 'command_response', 'docker_response']);
 
-export interface MonitorCoreOptions {
+export interface MonitorCoreOptions extends SendBufferOptions {
   keys: KeyStore;
   state: MonitorState;
   /** HS256 secret of frontend JWTs. */

@@ -17,7 +17,7 @@ export class MonitorServer extends MonitorCore {
   constructor(http: HttpHost, opts: MonitorCoreOptions) {
     super(opts);
     this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload ?? 1024 * 1024 });
-    routeUpgrades(http, this.wss, guardRouter(this.route, { dialect: 'monitor', logger: this.log, onFault: opts.onHandlerError }), () => !this.closed);
+    routeUpgrades(http, this.wss, guardRouter(this.route, { dialect: 'monitor', logger: this.log, onFault: opts.onHandlerError }), () => !this.closed, opts);
   }
 
   /** Rejects pending requests with FW_CLOSED, closes every client with 1001 (going away). */

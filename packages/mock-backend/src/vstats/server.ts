@@ -10,7 +10,7 @@
  */
 import { WebSocketServer } from 'ws';
 import { listen, type HttpHost } from '../http-host.js';
-import { closeClients, routeUpgrades } from '../transport/ws-peer.js';
+import { closeClients, routeUpgrades, type SendBufferOptions } from '../transport/ws-peer.js';
 import type { VStatsState } from '../state/vstats.js';
 import { VStatsCore, type VStatsCoreOptions, type VStatsCounters } from './core.js';
 import { startPingSweep } from './upgrade.js';
@@ -18,7 +18,7 @@ import { guardRouter } from '../transport/guard.js';
 
 export { VStatsCore, type VStatsCoreOptions, type VStatsCounters } from './core.js';
 
-export interface VStatsAttachOptions extends VStatsCoreOptions {
+export interface VStatsAttachOptions extends VStatsCoreOptions, SendBufferOptions {
   /** Ping period in ms; a peer that has not ponged by the next ping is dropped. Default 30000 (vstats.md). */
   pingIntervalMs?: number;
   /** Largest frame accepted, bytes. Default 1 MiB (a full report is ~2 KB). */
@@ -65,7 +65,7 @@ export function attachVStats(http: HttpHost, options: VStatsAttachOptions): VSta
     log?.warn('vstats: dropped a peer that missed its pong');
   }, () => core.counters.pings++);
   let closed = false;
-  routeUpgrades(http, wss, guardRouter(core.route, { dialect: 'vstats', logger: log, onFault: options.onHandlerError }), () => !closed);
+  routeUpgrades(http, wss, guardRouter(core.route, { dialect: 'vstats', logger: log, onFault: options.onHandlerError }), () => !closed, options);
   return {
     url: `ws://${http.host.includes(':') ? `[${http.host}]` : http.host}:${http.port}`,
     port: http.port,
