@@ -13,7 +13,7 @@ export { SendQueue } from './core/send-queue.js';
 export { TypedEmitter } from './core/emitter.js';
 export { timerScheduler, type Scheduler } from './core/scheduler.js';
 export { createSharedScheduler, type SharedScheduler, type SharedSchedulerOptions } from './core/shared-scheduler.js';
-export { compile, Type, type Static, type TSchema, type Validator } from './core/schema.js';
+export type { Static, TSchema, Validator } from './core/schema.js';
 export {
   WsTransport,
   defaultWebSocket,
@@ -27,18 +27,18 @@ export {
 export { namespaceUrl, type IoFactory, type IoOptions } from './transports/socketio.js';
 
 // ── fleet (Socket.IO, /fleet) ──────────────────────────────────────────────
-export * as fleet from './protocols/fleet/schema.js';
+export * as fleet from './protocols/fleet/messages.js';
 export { FleetAgent, type FleetAgentOptions } from './protocols/fleet/agent.js';
 export type { FleetAgentEvents, StartResult, StopResult, StartError } from './protocols/fleet/events.js';
 
 // ── vstats (plain WebSocket, /ws/agent and /ws) ────────────────────────────
-export * as vstats from './protocols/vstats/schema.js';
+export * as vstats from './protocols/vstats/messages.js';
 export { VStatsAgent, type VStatsAgentOptions, type SystemMetricsInput } from './protocols/vstats/agent.js';
 export { VStatsDashboard, type VStatsDashboardOptions } from './protocols/vstats/dashboard.js';
 export type { VStatsAgentEvents, VStatsDashboardEvents, VStatsConnectionEvents, VStatsServer } from './protocols/vstats/events.js';
 
 // ── control-plane (plain WebSocket, /ws, push-only) ────────────────────────
-export * as controlPlane from './protocols/control-plane/schema.js';
+export * as controlPlane from './protocols/control-plane/messages.js';
 export { ControlPlaneEvents, type ControlPlaneEventsOptions } from './protocols/control-plane/client.js';
 export {
   matchesPattern,

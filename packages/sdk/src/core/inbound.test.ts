@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes, FleetwireError } from './errors.js';
 import { classify, malformed, redact, resolveToken, wsUrl } from './inbound.js';
-import { Type, compile } from './schema.js';
+import { Type } from './schema.js';
+import { compile } from './compile.js';
 
 const validators = {
   ping: compile(Type.Object({ type: Type.Literal('ping'), seq: Type.Integer() })),

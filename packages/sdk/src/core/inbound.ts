@@ -7,7 +7,7 @@
  * control-plane, whose discriminant field is `type` or `event`.
  */
 import { ErrorCodes, FleetwireError } from './errors.js';
-import type { Validator } from './schema.js';
+import type { Validator } from './validator.js';
 
 /** One validator per message name (`type` / `event` value). */
 export type Validators = Record<string, Validator<unknown>>;

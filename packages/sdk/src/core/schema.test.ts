@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fleetValidators as V } from '../protocols/fleet/schema.js';
+import { fleetValidators as V } from '../protocols/fleet/messages.js';
 
 const hb = {
   nodeId: 'n1',

@@ -13,7 +13,9 @@
 import { invalidArgument, type FleetwireError } from '../../core/errors.js';
 import { classify, malformed, resolveToken, wsUrl, type TokenSource } from '../../core/inbound.js';
 import { WsClient, type WsClientOptions } from '../../core/ws-client.js';
-import { CONTROL_PLANE_PATH, controlPlaneValidators, type ControlPlaneMessage } from './schema.js';
+import { CONTROL_PLANE_PATH } from './constants.js';
+import { controlPlaneValidators } from './validators.gen.js';
+import type { ControlPlaneMessage } from './schema.js';
 import { isPattern, patternsFor, type ControlPlaneClientEvents, type ControlPlanePattern } from './events.js';
 
 /** The stream is push-only (nothing is sent), so the send-queue option does not apply. */

@@ -11,9 +11,9 @@
  * inferred schema says so. Extra fields are accepted everywhere, so a real
  * control plane with richer payloads still validates.
  */
-import { Type, compile, type Static, type TSchema } from '../../core/schema.js';
+import { Type, type Static, type TSchema } from '../../core/schema.js';
 
-export const CONTROL_PLANE_PATH = '/ws';
+export * from './constants.js';
 
 const Iso = Type.String({ minLength: 1 });
 const Id = Type.String({ minLength: 1 });
@@ -106,10 +106,10 @@ function envelope<E extends string, S extends TSchema>(event: E, data: S) {
   return Type.Object({ event: Type.Literal(event), data });
 }
 
-/** Validators of whole messages `{event, data}`, by event name. */
-export const controlPlaneValidators = Object.fromEntries(
-  CONTROL_PLANE_EVENTS.map((e) => [e, compile(envelope(e, ControlPlanePayloads[e]))]),
-) as { [E in ControlPlaneEventName]: ReturnType<typeof compile<ReturnType<typeof envelope<E, PayloadSchemas[E]>>>> };
+/** Schemas of whole messages `{event, data}`, by event name (validators.gen.ts: `controlPlaneValidators`). */
+export const controlPlaneValidatorSchemas = Object.fromEntries(CONTROL_PLANE_EVENTS.map((e) => [e, envelope(e, ControlPlanePayloads[e])])) as {
+  [E in ControlPlaneEventName]: ReturnType<typeof envelope<E, PayloadSchemas[E]>>;
+};
 
 export type JobCreated = Static<typeof JobCreated>;
 export type JobProgress = Static<typeof JobProgress>;

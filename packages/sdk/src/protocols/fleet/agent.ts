@@ -14,17 +14,17 @@ import { Reconnector } from '../../core/reconnector.js';
 import { TransitionCodes, type ConnectionState } from '../../core/state.js';
 import { timerScheduler, type Scheduler } from '../../core/scheduler.js';
 import { defaultIo, isRefusal, namespaceUrl, type Socket } from '../../transports/socketio.js';
-import {
-  FLEET_NAMESPACE,
-  fleetValidators as V,
-  type ConnectionInfo,
-  type FleetMetrics,
-  type Heartbeat,
-  type InstanceStarted,
-  type InstanceStopped,
-  type NodeStatus,
-  type StartInstance,
-  type StopInstance,
+import { FLEET_NAMESPACE } from './constants.js';
+import { fleetValidators as V } from './validators.gen.js';
+import type {
+  ConnectionInfo,
+  FleetMetrics,
+  Heartbeat,
+  InstanceStarted,
+  InstanceStopped,
+  NodeStatus,
+  StartInstance,
+  StopInstance,
 } from './schema.js';
 import type { FleetAgentEvents } from './events.js';
 import { checkOptions, type FleetAgentOptions } from './options.js';

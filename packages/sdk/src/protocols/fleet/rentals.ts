@@ -5,7 +5,8 @@
  * delivers (acked, in order) what this decides.
  */
 import { ErrorCodes, messageOf, type ErrorCode } from '../../core/errors.js';
-import { fleetValidators as V, type ConnectionInfo, type InstanceStarted, type InstanceStopped, type NodeStatus, type StartInstance, type StopInstance } from './schema.js';
+import { fleetValidators as V } from './validators.gen.js';
+import type { ConnectionInfo, InstanceStarted, InstanceStopped, NodeStatus, StartInstance, StopInstance } from './schema.js';
 import type { StartError, StartResult, StopResult } from './events.js';
 
 export interface RunningInstance {

@@ -4,9 +4,9 @@
  * extra fields (TypeBox's default) so a newer control plane does not break an
  * older agent; missing or mistyped required fields fail validation.
  */
-import { Type, compile, type Static } from '../../core/schema.js';
+import { Type, type Static } from '../../core/schema.js';
 
-export const FLEET_NAMESPACE = '/fleet';
+export * from './constants.js';
 
 export const NodeStatus = Type.Union([Type.Literal('online'), Type.Literal('busy'), Type.Literal('maintenance')]);
 export type NodeStatus = Static<typeof NodeStatus>;
@@ -95,15 +95,15 @@ export const DrainNode = Type.Object({
 });
 export type DrainNode = Static<typeof DrainNode>;
 
-/** Validators by event name, both directions. */
-export const fleetValidators = {
-  heartbeat: compile(Heartbeat),
-  instance_started: compile(InstanceStarted),
-  instance_stopped: compile(InstanceStopped),
-  ack: compile(Ack),
-  start_instance: compile(StartInstance),
-  stop_instance: compile(StopInstance),
-  drain_node: compile(DrainNode),
+/** Schemas validated at run time, by event name, both directions (validators.gen.ts turns them into `fleetValidators`). */
+export const fleetValidatorSchemas = {
+  heartbeat: Heartbeat,
+  instance_started: InstanceStarted,
+  instance_stopped: InstanceStopped,
+  ack: Ack,
+  start_instance: StartInstance,
+  stop_instance: StopInstance,
+  drain_node: DrainNode,
 } as const;
 
 /** Events the agent sends (all acked). */

@@ -14,7 +14,9 @@ import type { Failure } from '../../core/reconnector.js';
 import type { CloseInfo } from '../../transports/websocket.js';
 import { classify, resolveToken, wsUrl, type TokenSource } from '../../core/inbound.js';
 import { WsClient, describeClose, type WsClientOptions } from '../../core/ws-client.js';
-import { LIGHTD_TOKEN_EXPIRED_CLOSE, PowerActions, lightdPath, lightdValidators, type ContainerState, type PowerAction } from './schema.js';
+import { LIGHTD_TOKEN_EXPIRED_CLOSE, PowerActions, lightdPath } from './constants.js';
+import { lightdValidators } from './validators.gen.js';
+import type { ContainerState, PowerAction } from './schema.js';
 import type { LightdConsoleEvents } from './events.js';
 
 const V = lightdValidators.toClient;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lightdValidators as V } from './schema.js';
+import { lightdValidators as V } from './messages.js';
 
 // Every example of lightd.md, as written in the document.
 const toClient: [keyof typeof V.toClient, unknown][] = [

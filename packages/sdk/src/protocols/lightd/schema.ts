@@ -5,19 +5,14 @@
  * required fields fail. `power` actions are start/stop/kill/restart
  * (shared/protocols/README.md).
  */
-import { Type, compile, type Static } from '../../core/schema.js';
+import { Type, type Static } from '../../core/schema.js';
 
-/** Path of one container's socket (the token goes in the query). */
-export const lightdPath = (internalId: string): string => `/ws/${encodeURIComponent(internalId)}`;
+export * from './constants.js';
+import { ContainerStates, PowerActions } from './constants.js';
 
-/** Close code of a token that expired during the session (shared/protocols/README.md). */
-export const LIGHTD_TOKEN_EXPIRED_CLOSE = 4001;
-
-export const ContainerStates = ['installing', 'installed', 'starting', 'running', 'stopping', 'exit'] as const;
 export const ContainerState = Type.Union(ContainerStates.map((s) => Type.Literal(s)));
 export type ContainerState = (typeof ContainerStates)[number];
 
-export const PowerActions = ['start', 'stop', 'kill', 'restart'] as const;
 export const PowerAction = Type.Union(PowerActions.map((a) => Type.Literal(a)));
 export type PowerAction = (typeof PowerActions)[number];
 
@@ -57,20 +52,21 @@ export type Power = Static<typeof Power>;
 export const RequestLogs = Type.Object({ event: Type.Literal('request_logs') });
 export type RequestLogs = Static<typeof RequestLogs>;
 
-export const lightdValidators = {
+/** Schemas validated at run time (validators.gen.ts turns them into `lightdValidators`). */
+export const lightdValidatorSchemas = {
   /** What a LightdConsole receives, by `event`. */
   toClient: {
-    stats: compile(Stats),
-    console: compile(Console),
-    'console duplicate': compile(ConsoleDuplicate),
-    event: compile(StateEvent),
-    daemon_message: compile(DaemonMessage),
-    logs: compile(Logs),
+    stats: Stats,
+    console: Console,
+    'console duplicate': ConsoleDuplicate,
+    event: StateEvent,
+    daemon_message: DaemonMessage,
+    logs: Logs,
   },
   /** What the server receives, by `event`. */
   fromClient: {
-    send_command: compile(SendCommand),
-    power: compile(Power),
-    request_logs: compile(RequestLogs),
+    send_command: SendCommand,
+    power: Power,
+    request_logs: RequestLogs,
   },
 } as const;

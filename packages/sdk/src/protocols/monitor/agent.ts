@@ -15,7 +15,9 @@ import { TransitionCodes } from '../../core/state.js';
 import type { TimerHandle } from '../../core/timers.js';
 import { classify, wsUrl } from '../../core/inbound.js';
 import { WsClient, type WsClientOptions } from '../../core/ws-client.js';
-import { MONITOR_PATHS, monitorValidators, type AgentMetrics, type Command, type CommandResponse, type DockerCommand, type DockerResponse, type MonitorMetricsBody } from './schema.js';
+import { MONITOR_PATHS } from './constants.js';
+import { monitorValidators } from './validators.gen.js';
+import type { AgentMetrics, Command, CommandResponse, DockerCommand, DockerResponse, MonitorMetricsBody } from './schema.js';
 import type { CommandResult, DockerResult, MonitorAgentEvents } from './events.js';
 
 const V = monitorValidators;

@@ -1,5 +1,5 @@
 /** The monitor dialect's public names (re-exported by the SDK's index.ts). */
-export * as monitor from './schema.js';
+export * as monitor from './messages.js';
 export { MonitorAgent, type MonitorAgentOptions } from './agent.js';
 export { MonitorMetricsStream, MonitorLogStream, type MonitorStreamOptions } from './streams.js';
 export type { MonitorAgentEvents, MonitorStreamEvents, MonitorConnectionEvents, CommandResult, DockerResult } from './events.js';

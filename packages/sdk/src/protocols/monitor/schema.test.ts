@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { monitorValidators as V } from './schema.js';
+import { monitorValidators as V } from './messages.js';
 import { classify, wsUrl } from '../../core/inbound.js';
 
 const agentMetrics = {

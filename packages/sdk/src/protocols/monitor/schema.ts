@@ -9,20 +9,9 @@
  * the document at all; fleetwire gives it the shape of a `log` entry (`data`
  * with `message`, optional `level`/`timestamp`) so dashboards render both alike.
  */
-import { Type, compile, type Static } from '../../core/schema.js';
+import { Type, type Static } from '../../core/schema.js';
 
-/** Paths of monitor.md. */
-export const MONITOR_PATHS = {
-  agent: '/api/v1/agents/ws',
-  metrics: (serverId: string) => `/api/v1/ws/metrics/${encodeURIComponent(serverId)}`,
-  logs: (serverId: string) => `/api/v1/ws/logs/${encodeURIComponent(serverId)}`,
-} as const;
-
-/** The error messages monitor.md spells out, verbatim. */
-export const MONITOR_ERRORS = {
-  invalidApiKey: 'Invalid or inactive API key',
-  invalidMessage: 'Invalid message format',
-} as const;
+export * from './constants.js';
 
 export const DiskUsage = Type.Object({
   mount: Type.String(),
@@ -137,32 +126,32 @@ export type AlertData = Static<typeof AlertData>;
 export const FrontendAlert = Type.Object({ type: Type.Literal('alert'), data: AlertData });
 export type FrontendAlert = Static<typeof FrontendAlert>;
 
-/** Validators, grouped by who receives the message. */
-export const monitorValidators = {
+/** Schemas validated at run time, grouped by who receives the message (validators.gen.ts turns them into `monitorValidators`). */
+export const monitorValidatorSchemas = {
   /** What a MonitorAgent receives. */
   toAgent: {
-    auth_success: compile(AuthSuccess),
-    command: compile(Command),
-    docker_command: compile(DockerCommand),
-    error: compile(ErrorMessage),
+    auth_success: AuthSuccess,
+    command: Command,
+    docker_command: DockerCommand,
+    error: ErrorMessage,
   },
   /** What the server receives on the agent socket. */
   fromAgent: {
-    auth: compile(AgentAuth),
-    metrics: compile(AgentMetrics),
-    command_response: compile(CommandResponse),
-    docker_response: compile(DockerResponse),
+    auth: AgentAuth,
+    metrics: AgentMetrics,
+    command_response: CommandResponse,
+    docker_response: DockerResponse,
   },
   /** What a metrics/logs stream receives. */
   toFrontend: {
-    metrics: compile(FrontendMetrics),
-    log: compile(FrontendLog),
-    alert: compile(FrontendAlert),
-    error: compile(ErrorMessage),
+    metrics: FrontendMetrics,
+    log: FrontendLog,
+    alert: FrontendAlert,
+    error: ErrorMessage,
   },
   /** What the server receives on a frontend socket. */
   fromFrontend: {
-    auth: compile(FrontendAuth),
+    auth: FrontendAuth,
   },
-  body: compile(MonitorMetricsBody),
+  body: MonitorMetricsBody,
 } as const;

@@ -16,7 +16,8 @@ import type { Failure } from '../../core/reconnector.js';
 import type { CloseInfo } from '../../transports/websocket.js';
 import { classify, resolveToken, wsUrl, type TokenSource } from '../../core/inbound.js';
 import { WsClient, describeClose, type WsClientOptions } from '../../core/ws-client.js';
-import { MONITOR_PATHS, monitorValidators } from './schema.js';
+import { MONITOR_PATHS } from './constants.js';
+import { monitorValidators } from './validators.gen.js';
 import type { MonitorStreamEvents } from './events.js';
 
 const V = monitorValidators.toFrontend;

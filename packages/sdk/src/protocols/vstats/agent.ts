@@ -12,7 +12,9 @@ import { ErrorCodes, invalidArgument, messageOf } from '../../core/errors.js';
 import { classify, wsUrl } from '../../core/inbound.js';
 import { timerScheduler, type Scheduler } from '../../core/scheduler.js';
 import { WsClient, type WsClientOptions } from '../../core/ws-client.js';
-import { VSTATS_AGENT_PATH, systemMetricsValidator, type AgentHeartbeat, type AgentMetrics, type SystemMetrics } from './schema.js';
+import { VSTATS_AGENT_PATH } from './constants.js';
+import { systemMetricsValidator } from './validators.gen.js';
+import type { AgentHeartbeat, AgentMetrics, SystemMetrics } from './schema.js';
 import type { VStatsAgentEvents } from './events.js';
 
 /** What a provider returns: the document's report; `timestamp` is filled in when absent. */

@@ -10,7 +10,9 @@
 import { invalidArgument } from '../../core/errors.js';
 import { classify, wsUrl } from '../../core/inbound.js';
 import { WsClient, type WsClientOptions } from '../../core/ws-client.js';
-import { VSTATS_DASHBOARD_PATH, vstatsDashboardValidators, type DashboardMessage } from './schema.js';
+import { VSTATS_DASHBOARD_PATH } from './constants.js';
+import { vstatsDashboardValidators } from './validators.gen.js';
+import type { DashboardMessage } from './schema.js';
 import type { VStatsDashboardEvents, VStatsServer } from './events.js';
 
 /** A dashboard sends nothing, so the send-queue option does not apply. */

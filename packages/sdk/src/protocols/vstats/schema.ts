@@ -4,12 +4,9 @@
  * Objects accept unknown extra fields (TypeBox's default); a missing or
  * mistyped required field fails validation.
  */
-import { Type, compile, type Static } from '../../core/schema.js';
+import { Type, type Static } from '../../core/schema.js';
 
-/** Dashboard path (vstats.md "Dashboard Client"). */
-export const VSTATS_DASHBOARD_PATH = '/ws';
-/** Agent path; the token goes in `?token=` (vstats.md "Agent Connection"). */
-export const VSTATS_AGENT_PATH = '/ws/agent';
+export * from './constants.js';
 
 const Iso = Type.String({ minLength: 1 });
 
@@ -124,19 +121,19 @@ export type ServerRemoved = Static<typeof ServerRemoved>;
 
 export type DashboardMessage = MetricsUpdate | StatusChange | ServerAdded | ServerRemoved;
 
-/** Validators for what the agent sends, by `type`. */
-export const vstatsAgentValidators = {
-  metrics: compile(AgentMetrics),
-  heartbeat: compile(AgentHeartbeat),
+/** Schemas of what the agent sends, by `type` (validators.gen.ts: `vstatsAgentValidators`). */
+export const vstatsAgentValidatorSchemas = {
+  metrics: AgentMetrics,
+  heartbeat: AgentHeartbeat,
 } as const;
 
-/** Validators for what dashboards receive, by `type`. */
-export const vstatsDashboardValidators = {
-  metrics: compile(MetricsUpdate),
-  status: compile(StatusChange),
-  server_added: compile(ServerAdded),
-  server_removed: compile(ServerRemoved),
+/** Schemas of what dashboards receive, by `type` (validators.gen.ts: `vstatsDashboardValidators`). */
+export const vstatsDashboardValidatorSchemas = {
+  metrics: MetricsUpdate,
+  status: StatusChange,
+  server_added: ServerAdded,
+  server_removed: ServerRemoved,
 } as const;
 
-/** Validator for the report a metrics provider returns. */
-export const systemMetricsValidator = compile(SystemMetrics);
+/** Schema of the report a metrics provider returns (validators.gen.ts: `systemMetricsValidator`). */
+export const systemMetricsValidatorSchema = SystemMetrics;

@@ -1,0 +1,3 @@
+/** The fleet dialect's messages: the schemas and types (./schema.ts) with their validators generated ahead of time (./validators.gen.ts). */
+export * from './schema.js';
+export * from './validators.gen.js';
