@@ -10,6 +10,7 @@ import { Server as IoServer } from 'socket.io';
 import { DEFAULT_BACKLOG, listen, type HttpHost } from './http-host.js';
 import { KeyStore } from './keys.js';
 import { FleetState } from './state/fleet.js';
+import { loadFleetState, saveFleetState } from './state/persist.js';
 import { FleetServer } from './fleet/server.js';
 import { silentLogger, type Logger } from './logger.js';
 import { ConnectionTracker, type DialectName } from './faults/connections.js';
@@ -69,6 +70,12 @@ export interface MockBackendOptions extends PortOptions {
   controlPlaneTokens?: string[];
   /** Running lightd containers change their stats by themselves this often, ms. Default 0 (off; the CLI turns it on at 2000). */
   lightdStatsIntervalMs?: number;
+  /**
+   * Keep the fleet state (nodes, rentals, lifecycle facts) in this file across graceful
+   * restarts: read at start when it exists, written atomically by close(). A SIGKILL
+   * writes nothing. Default: none (state lives only in memory).
+   */
+  stateFile?: string;
 }
 
 /** The state every server, the admin API and the msw handlers share. */
@@ -137,6 +144,7 @@ export async function startMockBackend(options: MockBackendOptions = {}): Promis
     }
 
     const state: BackendState = { fleet: new FleetState(), monitor: new MonitorState(), vstats: new VStatsState(), jobs: new JobsState(), lightd: new LightdState() };
+    if (options.stateFile) await loadFleetState(state.fleet, options.stateFile);
     closers.push(() => state.jobs.close());
     const tracker = new ConnectionTracker();
     let fleet: FleetServer | null = null;
@@ -247,6 +255,8 @@ export async function startMockBackend(options: MockBackendOptions = {}): Promis
         for (const c of closers.splice(0).reverse()) await c();
         tracker.closeAll(1001, 'mock backend shutting down');
         await Promise.all(hosts.map((h) => h.close()));
+        // After the sockets: every fact acked before the close is in the file, and none can arrive after it.
+        if (options.stateFile) await saveFleetState(state.fleet, options.stateFile);
       },
     };
     let admin: AdminServer | null = null;

@@ -50,6 +50,11 @@ export function fleetRoutes(b: MockBackend): Route[] {
   return [
     route('GET', '/api/nodes', () => ({ summary: b.state.fleet.summary(), nodes: [...b.state.fleet.nodes.values()].map(nodeJson) })),
     route('GET', '/api/nodes/:id', ({ params }) => nodeJson(known(b, params[0]!))),
+    // Lifecycle facts as recorded (one per event + rentalId + containerId; `receipts` counts repeats): what a chaos run checks.
+    route('GET', '/api/facts', () => ({
+      lifecycleReceipts: b.state.fleet.lifecycleReceipts,
+      facts: [...b.state.fleet.facts.values()].map(({ nodeId, event, rentalId, containerId, receipts, firstAt }) => ({ nodeId, event, rentalId, containerId, receipts, firstAt })),
+    })),
     route('GET', '/api/rentals', () => ({
       rentals: [...b.state.fleet.nodes.values()].flatMap((n) => [...n.rentals.values()].map((r) => ({ nodeId: n.nodeId, ...r }))),
     })),

@@ -62,6 +62,7 @@ export function buildParser(argv: string[]) {
     .option('json', { type: 'boolean', default: false, describe: 'Print the endpoints and credentials as one JSON line' })
     .option('verbose', { type: 'boolean', default: false, describe: 'Log connections and protocol errors' })
     .option('backlog', { type: 'number', describe: 'Accept-queue length of every listening socket (default 4096, sized for a reconnect storm; the kernel caps it at /proc/sys/net/core/somaxconn)' })
+    .option('state-file', { type: 'string', describe: 'Keep the fleet state (nodes, rentals, lifecycle facts) in FILE across graceful restarts (written on SIGTERM/SIGINT, read at start; a SIGKILL writes nothing)' })
     .option('allowed-origins', { type: 'string', describe: 'vstats dashboards: comma-separated Origins allowed to connect (others get 403). Default: any origin' })
     .example('$0', 'every dialect on its default port, admin API and status page on http://127.0.0.1:3100/')
     .example('$0 --ephemeral --json', 'all on free ports; one JSON line with the URLs and credentials (for scripts and CI)')
@@ -125,6 +126,8 @@ export async function parseArgs(argv: string[]): Promise<CliCommand | null> {
   if (backlog !== undefined && (typeof backlog !== 'number' || !Number.isInteger(backlog) || backlog < 1 || backlog > 65535)) {
     throw new UsageError(`--backlog must be a whole number from 1 to 65535, got ${String(backlog)}`);
   }
+  const stateFile = a['state-file'] as string | undefined;
+  if (stateFile !== undefined && (typeof stateFile !== 'string' || !stateFile)) throw new UsageError('--state-file needs a FILE');
   const origins = a['allowed-origins'];
   let allowedOrigins: string[] | undefined;
   if (origins !== undefined) {
@@ -146,6 +149,7 @@ export async function parseArgs(argv: string[]): Promise<CliCommand | null> {
   if (a.ephemeral !== undefined) options.ephemeral = a.ephemeral as boolean;
   if (a['admin-token']) options.adminToken = a['admin-token'] as string;
   if (backlog !== undefined) options.backlog = backlog as number;
+  if (stateFile !== undefined) options.stateFile = stateFile;
   if (allowedOrigins) options.vstatsAllowedOrigins = allowedOrigins;
   if (cpTokens?.length) options.controlPlaneTokens = cpTokens;
   if (a['ws-ping-interval'] !== undefined) options.wsPingIntervalMs = durationOf('ws-ping-interval', a['ws-ping-interval'], 1);
