@@ -55,6 +55,10 @@ export interface RunOptions {
   processes: number;
   shard: Shard;
   out: string | null;
+  /** Self-contained HTML report (charts over time, thresholds). */
+  html: string | null;
+  /** JUnit XML of the thresholds (and "agents got in"), for CI test views. */
+  junit: string | null;
   thresholds: Threshold[];
   live: LiveMode;
   /** Embedded backend only: new rentals (start_instance) per minute over the fleet. Default 60. */
@@ -76,6 +80,8 @@ export type BackendMode = (typeof BACKEND_MODES)[number];
 export interface MergeOptions {
   files: string[];
   out: string | null;
+  html: string | null;
+  junit: string | null;
   thresholds: Threshold[];
 }
 
@@ -131,7 +137,9 @@ function runFlags(y: Argv, io: ArgsIo): Argv {
     .option('workers', s('worker threads to spread agents over (they share this process\'s ~20,000 open files)', '1'))
     .option('processes', s('child processes to spread agents over, each with its own open-file limit: past ~20,000 agents on one box (with --url, or --source-addresses for >28,000 per destination)', '1'))
     .option('shard', s('run slice i of n of the fleet (0-based): 0/4 … 3/4', '0/1'))
-    .option('out', s('write the JSON report here'))
+    .option('out', s('write the JSON report here (schema: packages/simulator/report.schema.json, percentiles and a per-second time series included)'))
+    .option('html', s('write a self-contained HTML report here: charts over time (connected, throughput, latency, errors by code, lifecycle) and thresholds'))
+    .option('junit', s('write the thresholds as JUnit XML test cases here (plus "agents got in"), for CI test views'))
     .option('threshold', { type: 'string', array: true, requiresArg: true, describe: 'pass/fail rule, repeatable: ack_p99<100ms, errors<0.1%, connected>=99%' })
     .option('live', { choices: LIVE_MODES, default: 'auto', requiresArg: true, describe: 'live view: auto (tty block on a terminal, plain lines otherwise), tty, plain, off' })
     .config('config', 'JSON file with any of these options (flags and FLEETWIRE_SIM_* env vars win)', (path: string) => readConfig(path, io))
@@ -187,6 +195,8 @@ function build(argv: readonly string[], io: ArgsIo): Argv {
       y
         .positional('files', { type: 'string', array: true, describe: 'report JSON files written by run --out' })
         .option('out', { type: 'string', requiresArg: true, describe: 'write the merged JSON report here' })
+        .option('html', { type: 'string', requiresArg: true, describe: 'write the merged HTML report here' })
+        .option('junit', { type: 'string', requiresArg: true, describe: 'write the thresholds as JUnit XML here' })
         .option('threshold', { type: 'string', array: true, requiresArg: true, describe: 'evaluate thresholds on the merged report' })
         .example('$0 merge a.json b.json --out all.json --threshold "ack_p99<100ms"', 'merge two shards and check'),
     )
@@ -255,7 +265,7 @@ function validateMerge(a: Record<string, unknown>): ParseResult {
   const thresholds = thresholdsOf(a['threshold'], errors);
   const files = list(a['files']);
   if (errors.length > 0) return usage(errors.join('\n'), ['merge']);
-  return { ok: true, command: 'merge', options: { files, out: str(a['out']) ?? null, thresholds } };
+  return { ok: true, command: 'merge', options: { files, out: str(a['out']) ?? null, html: str(a['html']) ?? null, junit: str(a['junit']) ?? null, thresholds } };
 }
 
 function validateRun(a: Record<string, unknown>, io: ArgsIo): ParseResult {
@@ -320,6 +330,8 @@ function validateRun(a: Record<string, unknown>, io: ArgsIo): ParseResult {
     processes: get('processes', whole(1, 'a process count'), 1),
     shard: get('shard', shardOf, { index: 0, count: 1 }),
     out: str(a['out']) ?? null,
+    html: str(a['html']) ?? null,
+    junit: str(a['junit']) ?? null,
     thresholds: thresholdsOf(a['threshold'], errors),
     live: str(a['live']) as LiveMode,
     rentalsPerMinute: get('rentals-per-minute', nonNegative('rentals per minute'), 60),

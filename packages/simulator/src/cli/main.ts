@@ -2,11 +2,12 @@
 /**
  * fleetwire-sim: `run` and `merge`. Dev (from sources):
  *   node --conditions=source --import tsx packages/simulator/src/cli/main.ts run --agents 100 --duration 20s
- * Exit codes: 0 ok, 1 a threshold failed (or the run could not start), 2 bad input.
+ * Exit codes: 0 ok, 1 a threshold failed, no agent got in / agents were refused (or the run could not start), 2 bad input.
+ *
+ * Only the argument parser is imported up front; the runner (sdk, socket.io,
+ * the mock backend) loads after the flags are read, so --help answers at once.
  */
-import { runSimulation } from '../run/run.js';
 import { parseArgs } from './args.js';
-import { mergeCommand } from './merge.js';
 
 async function main(argv: string[]): Promise<number> {
   const parsed = await parseArgs(argv);
@@ -19,8 +20,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const io = { stdout: process.stdout, stderr: process.stderr };
-  if (parsed.command === 'merge') return mergeCommand(parsed.options, io).exitCode;
-  return (await runSimulation(parsed.options, io)).exitCode;
+  if (parsed.command === 'merge') return (await (await import('./merge.js')).mergeCommand(parsed.options, io)).exitCode;
+  return (await (await import('../run/run.js')).runSimulation(parsed.options, io)).exitCode;
 }
 
 main(process.argv.slice(2)).then(

@@ -3,14 +3,16 @@
  * exactly (histogram buckets add, counters and gauges sum), prints the
  * summary, writes --out, evaluates thresholds. Exit codes as for run.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Report, mergeReports, missingShards } from '../report/report.js';
 import { renderSummary } from '../report/render.js';
 import { evaluateThresholds } from '../report/thresholds.js';
+import { admissionProblem } from '../report/admission.js';
+import { writeOutputs } from '../report/outputs.js';
 import type { MergeOptions } from './args.js';
 import type { RunIo, RunResult } from '../run/run.js';
 
-export function mergeCommand(o: MergeOptions, io: RunIo): RunResult {
+export async function mergeCommand(o: MergeOptions, io: RunIo): Promise<RunResult> {
   const say = (line: string) => io.stderr.write(`${line}\n`);
   let merged: Report;
   try {
@@ -38,13 +40,11 @@ export function mergeCommand(o: MergeOptions, io: RunIo): RunResult {
   if (missing.length > 0) say(`fleetwire-sim merge: note: shards ${missing.join(', ')} are not in these reports`);
   const results = evaluateThresholds(merged, o.thresholds);
   io.stdout.write(renderSummary(merged, results));
-  if (o.out) {
-    try {
-      writeFileSync(o.out, `${JSON.stringify(merged.toJSON(), null, 2)}\n`);
-    } catch (err) {
-      say(`fleetwire-sim merge: could not write --out ${o.out}: ${(err as Error).message}`);
-      return { exitCode: 2, report: merged, thresholds: results };
-    }
+  const admission = admissionProblem(merged);
+  if (await writeOutputs(merged, results, admission, o, say, 'fleetwire-sim merge')) return { exitCode: 2, report: merged, thresholds: results };
+  if (admission) {
+    say(`fleetwire-sim merge: ${admission}`);
+    return { exitCode: 1, report: merged, thresholds: results };
   }
   const failed = results.filter((r) => !r.pass);
   if (failed.length > 0) {

@@ -79,7 +79,7 @@ describe('FleetPlan', () => {
     expect(p.agent(1).key).toBe('k1');
     expect(p.agent(1).nodeId).toMatch(/^[0-9a-f-]{36}$/);
     expect(p.agent(2).key).toBe('k2');
-    expect(new FleetPlan({ seed: 1, agents: 1 }).agent(0).key).toMatch(/^sim-/);
+    expect(new FleetPlan({ seed: 1, agents: 1 }).agent(0).key).toMatch(/^dev-/);
   });
 
   it('refuses fewer keys than agents, saying how many of each', () => {

@@ -53,7 +53,7 @@ export interface FleetPlanOptions {
   seed: Seed;
   /** Agents in the whole fleet (all shards together). */
   agents: number;
-  /** One per agent, in order. Without keys, each agent gets `sim-<nodeId>` (what the embedded mock backend is told to accept). */
+  /** One per agent, in order. Without keys, each agent gets `dev-<nodeId>`: the mock backend's per-node dev key (accepted by `npm run mock` with no --keys, and by the embedded backend, which is told the plan's keys). */
   keys?: readonly KeyEntry[];
   /** GPUs per host: a fixed count or an inclusive [min, max] drawn per agent. Default 8. */
   gpus?: number | readonly [number, number];
@@ -96,7 +96,7 @@ export class FleetPlan {
     return {
       index,
       nodeId,
-      key: entry?.key ?? `sim-${nodeId}`,
+      key: entry?.key ?? `dev-${nodeId}`,
       gpuCount,
       hostname: `sim-gpu-${String(index).padStart(5, '0')}`,
       rng,

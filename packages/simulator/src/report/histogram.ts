@@ -58,14 +58,26 @@ export class LatencyHistogram {
     return this.h.totalCount;
   }
 
-  /** The value at percentile `p` (0–100), in ms; 0 when empty. */
+  /**
+   * The value at percentile `p` (0–100), in ms; 0 when empty. Never above {@link maxMs}:
+   * HdrHistogram answers with the highest value equivalent to the bucket, which can
+   * lie above the largest sample recorded in it (p99 38.6ms over max 38.5ms).
+   */
   percentileMs(p: number): number {
-    return this.h.totalCount === 0 ? 0 : this.h.getValueAtPercentile(p) / 1000;
+    return this.h.totalCount === 0 ? 0 : Math.min(this.h.getValueAtPercentile(p), this.maxUs()) / 1000;
   }
 
-  /** Largest sample (to histogram precision), ms; 0 when empty. */
+  /**
+   * Largest sample to histogram precision (the top of its bucket, as every percentile
+   * is), ms; 0 when empty. The bucket top and not the raw sample, so that a merged
+   * histogram (which keeps only buckets) reports the same max as the one recorded whole.
+   */
   get maxMs(): number {
-    return this.h.totalCount === 0 ? 0 : this.h.maxValue / 1000;
+    return this.h.totalCount === 0 ? 0 : this.maxUs() / 1000;
+  }
+
+  private maxUs(): number {
+    return (this.h as unknown as { highestEquivalentValue(v: number): number }).highestEquivalentValue(this.h.maxValue);
   }
 
   /** Smallest sample, ms; 0 when empty. */

@@ -37,12 +37,13 @@ describe('live views', () => {
   it('TTY: a compact aligned block with everything the issue lists', () => {
     const text = renderLiveTty(snap());
     const lines = text.split('\n');
-    expect(lines).toHaveLength(5);
+    expect(lines).toHaveLength(6);
     expect(lines[0]).toBe('fleetwire-sim  fleet  00:42 / 05:00');
     expect(lines[1]).toBe('connected      9,950 / 10,000 (99.5%)    heartbeats/s 2000.0');
     expect(lines[2]).toMatch(/^ack {12}p50 5\.0\dms {2}p95 9\.5\dms {2}p99 9\.9\dms$/);
     expect(lines[3]).toBe('reconnects     12    errors 7');
-    expect(lines[4]).toBe('lifecycle      starts 40  started 38  stopped 0  failed 2  timed out 0');
+    expect(lines[4]).toBe('codes          FW_ACK_TIMEOUT 7'); // what went wrong, as it happens, not only a count
+    expect(lines[5]).toBe('lifecycle      starts 40  started 38  stopped 0  failed 2  timed out 0');
     // Values start in the same column on every line.
     expect(new Set(lines.map((l) => l.search(/(?<=\s{2})\S/))).size).toBe(1);
   });
@@ -51,7 +52,7 @@ describe('live views', () => {
     const line = renderLiveLine(snap());
     expect(line).not.toContain('\n');
     expect(line).not.toContain('\x1b');
-    expect(line).toMatch(/^\[00:42\] fleet connected=9950\/10000 hb\/s=2000\.0 ack_p50=5\.0\dms ack_p95=9\.5\dms ack_p99=9\.9\dms reconnects=12 errors=7 starts=40 started=38 stopped=0 failed=2 timed_out=0$/);
+    expect(line).toMatch(/^\[00:42\] fleet connected=9950\/10000 hb\/s=2000\.0 ack_p50=5\.0\dms ack_p95=9\.5\dms ack_p99=9\.9\dms reconnects=12 errors=7 codes=FW_ACK_TIMEOUT=7 starts=40 started=38 stopped=0 failed=2 timed_out=0$/);
   });
 
   it('before any ack, latencies show "-" not 0', () => {
@@ -63,6 +64,30 @@ describe('live views', () => {
   it('redraw moves up over the previous block and clears it', () => {
     expect(redraw('a\nb', 0)).toBe('a\nb\n');
     expect(redraw('a\nb', 2)).toBe('\x1b[2F\x1b[Ja\nb\n');
+  });
+});
+
+describe('live view error codes', () => {
+  it('shows each code with its count, largest first, connection events included', () => {
+    const r = report();
+    r.count('connection_events.FW_CONNECTION_LOST', 66);
+    r.count(errorCounter('FW_AUTH_REJECTED'), 20);
+    r.count(C.errors, 20);
+    expect(renderLiveLine(snapshotFrom(r, 1000))).toContain('errors=27 codes=FW_CONNECTION_LOST=66,FW_AUTH_REJECTED=20,FW_ACK_TIMEOUT=7');
+    expect(renderLiveTty(snapshotFrom(r, 1000))).toContain('codes          FW_CONNECTION_LOST 66  FW_AUTH_REJECTED 20  FW_ACK_TIMEOUT 7');
+  });
+});
+
+describe('summary errors agree with their breakdown', () => {
+  it('the per-code rows under errors sum to the total; connection events are on their own row', () => {
+    const r = report();
+    r.count('connection_events.FW_CONNECTION_LOST', 66);
+    const text = renderSummary(r);
+    const errorsAt = text.split('\n').findIndex((l) => l.startsWith('errors '));
+    const total = Number(/^errors\s+(\d+)/.exec(text.split('\n')[errorsAt]!)![1]);
+    const codes = text.split('\n').slice(errorsAt + 1).filter((l) => /^ {2}FW_/.test(l)).map((l) => Number(l.trim().split(/\s+/)[1]));
+    expect(codes.reduce((a, b) => a + b, 0)).toBe(total);
+    expect(text).toMatch(/connection events\s+FW_CONNECTION_LOST 66/);
   });
 });
 

@@ -21,6 +21,8 @@ export interface LiveSnapshot {
   ack: { p50: number; p95: number; p99: number; count: number };
   reconnects: number;
   errors: number;
+  /** Errors and connection events by code so far, largest first (`FW_AUTH_REJECTED 20`): what went wrong, as it happens. */
+  codes: [string, number][];
   lifecycle: { starts: number; started: number; stopped: number; failed: number; timedOut: number };
   /** monitor / vstats: metrics messages per second over the interval. */
   metricsPerSec: number;
@@ -58,6 +60,10 @@ export function snapshotFrom(report: Report, elapsedMs: number, prev?: RateBase,
     ack: { p50: ack?.percentileMs(50) ?? 0, p95: ack?.percentileMs(95) ?? 0, p99: ack?.percentileMs(99) ?? 0, count: ack?.count ?? 0 },
     reconnects: report.counter(C.reconnects),
     errors: report.counter(C.errors),
+    codes: Object.entries(report.counters)
+      .filter(([k, v]) => (k.startsWith('errors.') || k.startsWith('connection_events.')) && v > 0)
+      .map(([k, v]) => [k.slice(k.indexOf('.') + 1), v] as [string, number])
+      .sort((a, b) => b[1] - a[1]),
     lifecycle: {
       starts: report.counter(C.startCommands),
       started: report.counter(C.instancesStarted),
@@ -82,6 +88,9 @@ const clock = (ms: number): string => {
   return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 };
 const lat = (ms: number, count: number): string => (count === 0 ? '-' : formatMs(ms));
+/** The top codes: `FW_AUTH_REJECTED 20, FW_CONNECTION_LOST 3` (tty) or `FW_AUTH_REJECTED=20,…` (plain). */
+const codesText = (codes: [string, number][], sep: string, join: string, limit = 4): string =>
+  codes.slice(0, limit).map(([c, n]) => `${c}${sep}${int(n)}`).join(join) + (codes.length > limit ? `${join}+${codes.length - limit} more` : '');
 
 /** Pads columns so every row lines up; the last column is not padded. */
 export function alignColumns(rows: readonly (readonly string[])[], gap = 2): string {
@@ -103,6 +112,7 @@ export function renderLiveTty(s: LiveSnapshot): string {
       ['connected', `${int(s.connected)} / ${int(s.target)} (${pct(s.connected, s.target)})    metrics/s ${s.metricsPerSec.toFixed(1)}`],
       ...(s.dialect === 'monitor' ? [['commands', `received ${int(s.commands.received)}  answered ${int(s.commands.answered)}`]] : []),
       ['reconnects', `${int(s.reconnects)}    errors ${int(s.errors)}`],
+      ...(s.codes.length ? [['codes', codesText(s.codes, ' ', '  ')]] : []),
     ]);
   }
   return alignColumns([
@@ -110,6 +120,7 @@ export function renderLiveTty(s: LiveSnapshot): string {
     ['connected', `${int(s.connected)} / ${int(s.target)} (${pct(s.connected, s.target)})    heartbeats/s ${s.heartbeatsPerSec.toFixed(1)}`],
     ['ack', `p50 ${lat(s.ack.p50, s.ack.count)}  p95 ${lat(s.ack.p95, s.ack.count)}  p99 ${lat(s.ack.p99, s.ack.count)}`],
     ['reconnects', `${int(s.reconnects)}    errors ${int(s.errors)}`],
+    ...(s.codes.length ? [['codes', codesText(s.codes, ' ', '  ')]] : []),
     ['lifecycle', `starts ${int(l.starts)}  started ${int(l.started)}  stopped ${int(l.stopped)}  failed ${int(l.failed)}  timed out ${int(l.timedOut)}`],
   ]);
 }
@@ -120,12 +131,12 @@ export function renderLiveLine(s: LiveSnapshot): string {
   const c = s.ack.count;
   if (s.dialect !== 'fleet') {
     const cmds = s.dialect === 'monitor' ? ` commands=${s.commands.answered}/${s.commands.received}` : '';
-    return `[${clock(s.elapsedMs)}] ${s.dialect} connected=${s.connected}/${s.target} metrics/s=${s.metricsPerSec.toFixed(1)}${cmds} reconnects=${s.reconnects} errors=${s.errors}`;
+    return `[${clock(s.elapsedMs)}] ${s.dialect} connected=${s.connected}/${s.target} metrics/s=${s.metricsPerSec.toFixed(1)}${cmds} reconnects=${s.reconnects} errors=${s.errors}${s.codes.length ? ` codes=${codesText(s.codes, '=', ',')}` : ''}`;
   }
   return (
     `[${clock(s.elapsedMs)}] ${s.dialect} connected=${s.connected}/${s.target} hb/s=${s.heartbeatsPerSec.toFixed(1)} ` +
     `ack_p50=${lat(s.ack.p50, c)} ack_p95=${lat(s.ack.p95, c)} ack_p99=${lat(s.ack.p99, c)} ` +
-    `reconnects=${s.reconnects} errors=${s.errors} starts=${l.starts} started=${l.started} stopped=${l.stopped} failed=${l.failed} timed_out=${l.timedOut}`
+    `reconnects=${s.reconnects} errors=${s.errors}${s.codes.length ? ` codes=${codesText(s.codes, '=', ',')}` : ''} starts=${l.starts} started=${l.started} stopped=${l.stopped} failed=${l.failed} timed_out=${l.timedOut}`
   );
 }
 
@@ -151,7 +162,12 @@ function commonRows(report: Report): string[][] {
     ['reconnects', `${int(n(C.reconnects))}  (disconnects ${int(n(C.disconnects))}, failed connects ${int(n(C.connectFailures))})`],
     ['errors', `${int(n(C.errors))}  (${pct(n(C.errors), n(C.messagesSent))} of ${int(n(C.messagesSent))} messages)`],
   ];
+  // The breakdown sums to the total; connection events (lost, failed connects) are not errors and get their own row.
   for (const k of Object.keys(report.counters).sort()) if (k.startsWith('errors.')) rows.push([`  ${k.slice(7)}`, int(n(k))]);
+  const events = Object.keys(report.counters).filter((k) => k.startsWith('connection_events.') && n(k) > 0).sort();
+  if (events.length) rows.push(['connection events', events.map((k) => `${k.slice('connection_events.'.length)} ${int(n(k))}`).join('  ')]);
+  const target = report.gauge(G.target);
+  if (target > 0) rows.push(['agents got in', `${int(n(C.agentsIn))} of ${int(target)}${n(C.agentsIn) < target ? `  (${int(target - n(C.agentsIn))} never completed the handshake)` : ''}`]);
   return rows;
 }
 

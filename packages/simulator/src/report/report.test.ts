@@ -56,6 +56,25 @@ describe('LatencyHistogram', () => {
   });
 });
 
+describe('percentiles against max', () => {
+  it('no percentile of a histogram exceeds its max, whatever the samples (p99 38.6ms over max 38.5ms was printed)', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let round = 0; round < 200; round++) {
+      const h = new LatencyHistogram();
+      const n = 1 + Math.floor(rnd() * 50);
+      for (let i = 0; i < n; i++) h.record(rnd() * 10 ** (1 + rnd() * 4));
+      for (const p of [50, 90, 95, 99, 99.9, 100]) expect(h.percentileMs(p)).toBeLessThanOrEqual(h.maxMs);
+      const merged = new LatencyHistogram();
+      merged.add(h);
+      expect(merged.maxMs).toBe(h.maxMs);
+    }
+    const one = new LatencyHistogram();
+    one.record(38.55);
+    expect(one.percentileMs(99)).toBeLessThanOrEqual(one.maxMs);
+  });
+});
+
 describe('Report', () => {
   it('merging two shard reports equals the report of the whole run (JSON-identical but for the shard list)', () => {
     const all = Array.from({ length: 100 }, (_, i) => i);

@@ -8,9 +8,15 @@
  * same run done whole.
  */
 import { LatencyHistogram } from './histogram.js';
+import { mergeSeries, seriesProblem, type SeriesJSON } from './series.js';
 
-/** Bump when the JSON shape changes incompatibly; `fromJSON` refuses other versions. */
-export const REPORT_VERSION = 1;
+/**
+ * The JSON schema version (packages/simulator/report.schema.json documents it).
+ * 2 added `latency` (percentiles), `errors` and `series`; `fromJSON` still reads 1.
+ */
+export const REPORT_VERSION = 2;
+/** Versions `fromJSON` reads. */
+export const READABLE_VERSIONS: readonly number[] = [1, 2];
 export const REPORT_FORMAT = 'fleetwire-sim-report';
 
 /** Counter names the runner uses (free-form names are allowed too; these are the ones thresholds and views know). */
@@ -42,10 +48,15 @@ export const C = {
   /** monitor: `command` / `docker_command` received and answered. */
   commandsReceived: 'commands_received',
   commandsAnswered: 'commands_answered',
+  /** Agents that completed their handshake at least once (the rest never got in). */
+  agentsIn: 'agents_connected_once',
 } as const;
 
-/** The per-code error counter (`errors.FW_ACK_TIMEOUT`); the runner counts it beside the total `errors`. */
+/** The per-code error counter (`errors.FW_ACK_TIMEOUT`); the runner counts it beside the total `errors`, which is their sum. */
 export const errorCounter = (code: string): string => `errors.${code}`;
+
+/** Connection events by code (`connection_events.FW_CONNECTION_LOST`): not errors; counted as disconnects / failed connects. */
+export const connectionEventCounter = (code: string): string => `connection_events.${code}`;
 
 /** Gauge names: current connected agents and the agents this report covers. */
 export const G = { connected: 'connected', target: 'target' } as const;
@@ -71,7 +82,19 @@ export interface ReportMeta {
   endedAt: string;
 }
 
-/** The JSON file format (`--out`). */
+/** One histogram's figures, ms, all from that one histogram (so no percentile exceeds `max`). */
+export interface LatencySummary {
+  count: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  max: number;
+  min: number;
+  mean: number;
+}
+
+/** The JSON file format (`--out`), schema: packages/simulator/report.schema.json. */
 export interface ReportJSON {
   format: typeof REPORT_FORMAT;
   version: typeof REPORT_VERSION;
@@ -79,8 +102,25 @@ export interface ReportJSON {
   durationMs: number;
   counters: Record<string, number>;
   gauges: Record<string, number>;
-  /** Compressed base64 HdrHistograms of µs values. */
+  /** Per histogram: count and percentiles in ms (derived from `histograms`; for people and dashboards). */
+  latency: Record<string, LatencySummary>;
+  /** Errors: `total` equals the sum of `byCode`; connection events (not errors) apart. */
+  errors: { total: number; byCode: Record<string, number>; connectionEvents: Record<string, number> };
+  /** Compressed base64 HdrHistograms of µs values (the exact data; merge these, not the percentiles). */
   histograms: Record<string, string>;
+  /** Per-second time series; absent when the run was not sampled (e.g. a report built in a test). */
+  series?: SeriesJSON;
+}
+
+/** The figures of one histogram. */
+export function latencySummary(h: LatencyHistogram): LatencySummary {
+  const r = (x: number) => Math.round(x * 1000) / 1000;
+  return { count: h.count, p50: r(h.percentileMs(50)), p90: r(h.percentileMs(90)), p95: r(h.percentileMs(95)), p99: r(h.percentileMs(99)), max: r(h.maxMs), min: r(h.minMs), mean: r(h.meanMs) };
+}
+
+/** Counters under `prefix.` as `{ code: n }`, sorted. */
+function byPrefix(counters: Record<string, number>, prefix: string): Record<string, number> {
+  return Object.fromEntries(Object.keys(counters).filter((k) => k.startsWith(prefix)).sort().map((k) => [k.slice(prefix.length), counters[k] as number]));
 }
 
 const sorted = <T>(o: Record<string, T>): Record<string, T> =>
@@ -90,6 +130,8 @@ export class Report {
   meta: ReportMeta;
   readonly counters: Record<string, number> = {};
   readonly gauges: Record<string, number> = {};
+  /** The per-second time series, when the run was sampled. */
+  series: SeriesJSON | null = null;
   private readonly histograms = new Map<string, LatencyHistogram>();
 
   constructor(meta: ReportMeta) {
@@ -164,15 +206,24 @@ export class Report {
   /** The JSON form, keys sorted so equal reports serialise identically. */
   toJSON(): ReportJSON {
     const histograms: Record<string, string> = {};
-    for (const name of this.histogramNames()) histograms[name] = (this.histograms.get(name) as LatencyHistogram).encode();
+    const latency: Record<string, LatencySummary> = {};
+    for (const name of this.histogramNames()) {
+      const h = this.histograms.get(name) as LatencyHistogram;
+      histograms[name] = h.encode();
+      latency[name] = latencySummary(h);
+    }
+    const counters = sorted(this.counters);
     return {
       format: REPORT_FORMAT,
       version: REPORT_VERSION,
       meta: { ...this.meta, shards: [...this.meta.shards].sort() },
       durationMs: this.durationMs,
-      counters: sorted(this.counters),
+      counters,
       gauges: sorted(this.gauges),
+      latency,
+      errors: { total: this.counter(C.errors), byCode: byPrefix(counters, 'errors.'), connectionEvents: byPrefix(counters, 'connection_events.') },
       histograms,
+      ...(this.series ? { series: this.series } : {}),
     };
   }
 
@@ -188,7 +239,9 @@ export class Report {
     if (!data || typeof data !== 'object') return fail('not a JSON object');
     const o = data as Partial<ReportJSON>;
     if (o.format !== REPORT_FORMAT) return fail(`not a fleetwire-sim report (format is ${JSON.stringify(o.format)}, expected "${REPORT_FORMAT}")`);
-    if (o.version !== REPORT_VERSION) return fail(`report version ${JSON.stringify(o.version)} is not supported (this fleetwire-sim reads version ${REPORT_VERSION})`);
+    if (!READABLE_VERSIONS.includes(o.version as number)) {
+      return fail(`report version ${JSON.stringify(o.version)} is not supported (this fleetwire-sim reads versions ${READABLE_VERSIONS.join(' and ')})`);
+    }
     const m = o.meta;
     if (!m || typeof m.dialect !== 'string' || typeof m.seed !== 'string' || typeof m.fleetAgents !== 'number' || !Array.isArray(m.shards)) {
       return fail('meta is missing or incomplete (dialect, seed, fleetAgents, shards)');
@@ -209,6 +262,11 @@ export class Report {
       } catch (err) {
         return fail(`histograms.${name}: ${(err as Error).message}`);
       }
+    }
+    if (o.series !== undefined) {
+      const why = seriesProblem(o.series);
+      if (why) return fail(`series ${why}`);
+      r.series = o.series;
     }
     return r;
   }
@@ -242,6 +300,8 @@ export function mergeReports(reports: readonly Report[]): Report {
     for (const [k, v] of Object.entries(r.gauges)) out.setGauge(k, out.gauge(k) + v);
     for (const name of r.histogramNames()) out.histogram(name).add(r.histogram(name));
   }
+  const series = reports.map((r) => r.series).filter((x): x is SeriesJSON => x !== null);
+  if (series.length > 0) out.series = series.length === 1 ? series[0]! : mergeSeries(series);
   return out;
 }
 

@@ -6,7 +6,7 @@
  */
 import { ErrorCodes, type FleetwireError } from '@fleetwire/sdk';
 import type { HostModel } from '../model/host.js';
-import { C, H, errorCounter } from '../report/report.js';
+import { C, H, connectionEventCounter, errorCounter } from '../report/report.js';
 import type { SliceAgentOptions } from './slice-agent.js';
 
 /** Errors not in the `errors` total: counted as disconnects / connect failures, or from closing. */
@@ -39,6 +39,7 @@ export class AgentBook {
     if (this.everConnected) r.count(C.reconnects);
     else {
       r.recordLatency(H.connect, now() - this.connectStartedAt);
+      r.count(C.agentsIn);
       this.opts.onFirstConnect?.();
       this.firstAttemptEnd();
     }
@@ -65,9 +66,13 @@ export class AgentBook {
     // Any error before the first connect ends that attempt (refused, timed out, rejected key).
     if (!this.everConnected) this.firstAttemptEnd();
     const r = this.opts.report;
-    r.count(errorCounter(err.code));
     if (err.code === ErrorCodes.FW_CONNECT_FAILED) r.count(C.connectFailures);
-    if (!NOT_ERRORS.has(err.code)) r.count(C.errors);
+    // `errors` is the sum of the `errors.<code>` counters; connection events are counted apart.
+    if (NOT_ERRORS.has(err.code)) r.count(connectionEventCounter(err.code));
+    else {
+      r.count(errorCounter(err.code));
+      r.count(C.errors);
+    }
   }
 
   /** Advances the host model to now and returns it. */

@@ -4,16 +4,19 @@
  * view, stops after --duration or on SIGINT/SIGTERM, then prints the summary,
  * writes --out and evaluates the thresholds.
  *
- * Exit codes: 0 all thresholds passed, 1 a threshold failed (named on
- * stderr) or a worker failed to start or died mid-run, 2 bad input (said on stderr).
+ * Exit codes: 0 all thresholds passed and the agents got in, 1 a threshold
+ * failed, no agent got in / agents were refused (thresholds or not), or a worker
+ * failed to start or died mid-run (each named on stderr), 2 bad input.
  */
-import { writeFileSync } from 'node:fs';
 import type { RunOptions } from '../cli/args.js';
 import { FleetPlan, shardRange } from '../model/fleet-plan.js';
 import { type Report, type ReportMeta } from '../report/report.js';
 import { renderSummary } from '../report/render.js';
 import { evaluateThresholds, type ThresholdResult } from '../report/thresholds.js';
 import { formatMs } from '../report/units.js';
+import { admissionProblem } from '../report/admission.js';
+import { writeOutputs } from '../report/outputs.js';
+import { SeriesSampler } from '../report/series.js';
 import { addBackendStats } from './backend-stats.js';
 import { startEmbedded, type EmbeddedBackend } from './embedded.js';
 import { startLiveView } from './live.js';
@@ -148,6 +151,9 @@ export async function runSimulation(o: RunOptions, io: RunIo = { stdout: process
     return r;
   };
   const stopView = startLiveView(current, t0, { mode: o.live, out: io.stdout, ...(o.durationMs ? { durationMs: o.durationMs } : {}) });
+  // The per-second time series of the JSON/HTML reports, from the same merged report the live view reads.
+  const sampler = new SeriesSampler();
+  const sampleTimer = setInterval(() => sampler.sample(current(), performance.now() - t0), 1000);
 
   let timer: ReturnType<typeof setTimeout> | null = null;
   const why = await Promise.race([
@@ -158,6 +164,7 @@ export async function runSimulation(o: RunOptions, io: RunIo = { stdout: process
   ]);
   if (timer) clearTimeout(timer);
   sig?.dispose();
+  clearInterval(sampleTimer);
   stopView();
   if (why !== 'duration') say(`\nfleetwire-sim: ${why}: closing agents…`);
 
@@ -176,25 +183,18 @@ export async function runSimulation(o: RunOptions, io: RunIo = { stdout: process
   if (ramp !== null) report.setGauge('ramp_per_sec', Math.round(((end - start) * 1000) / Math.max(1, ramp)));
 
   const results = evaluateThresholds(report, o.thresholds);
+  const admission = admissionProblem(report);
   io.stdout.write(`\n${renderSummary(report, results)}`);
-  if (o.out) {
-    try {
-      writeFileSync(o.out, `${JSON.stringify(report.toJSON(), null, 2)}\n`);
-      say(`fleetwire-sim: report written to ${o.out}`);
-    } catch (err) {
-      say(`fleetwire-sim: could not write --out ${o.out}: ${(err as Error).message}`);
-      return { exitCode: 2, report, thresholds: results };
-    }
-  }
+  if (await writeOutputs(report, results, admission, o, say)) return { exitCode: 2, report, thresholds: results };
   if (lostWorkers.length > 0) {
     // Their agents' figures stop where the worker died: no threshold can vouch for the run.
     say(`fleetwire-sim: ${lostWorkers.join('; ')}; the report covers their agents only up to then`);
     return { exitCode: 1, report, thresholds: results };
   }
   const failed = results.filter((r) => !r.pass);
+  if (admission) say(`fleetwire-sim: ${admission}`);
   if (failed.length > 0) {
     say(`fleetwire-sim: ${failed.length} threshold(s) failed: ${failed.map((f) => `${f.expr} (actual ${f.actualText})`).join(', ')}`);
-    return { exitCode: 1, report, thresholds: results };
   }
-  return { exitCode: 0, report, thresholds: results };
+  return { exitCode: admission || failed.length > 0 ? 1 : 0, report, thresholds: results };
 }
