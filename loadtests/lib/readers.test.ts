@@ -72,3 +72,14 @@ describe('vstats', () => {
     expect(vstatsHeartbeat(now)).toEqual({ type: 'heartbeat', timestamp: '2024-01-01T12:00:00.000Z' });
   });
 });
+
+describe('wire names that are Object.prototype members (issue 10)', () => {
+  const names = [...Object.getOwnPropertyNames(Object.prototype), '__proto__'];
+  it('are unknown docker actions, unknown types and events — never a member of a lookup table', () => {
+    for (const n of names) {
+      expect(monitorDockerResponse('c', n, 'x'), n).toMatchObject({ success: false });
+      expect(readMonitorMessage(JSON.stringify({ type: n })), n).toMatchObject({ ok: false });
+      expect(lightdEventOf(JSON.stringify({ event: n })), n).toMatchObject({ ok: false });
+    }
+  });
+});

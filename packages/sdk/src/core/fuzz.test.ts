@@ -107,6 +107,12 @@ async function fuzzClient(o: {
   const ws = await connected(o.client, o.ready);
   const after: Frame = { text: JSON.stringify(o.after), binary: false };
   try {
+    // First, deterministically: every Object.prototype name and non-string as the discriminant → one error each.
+    for (const d of HOSTILE_DISCRIMINANTS) {
+      const before = errors.length;
+      ws.push({ text: JSON.stringify({ ...o.samples[0], [o.field]: d }), binary: false });
+      expect(errors.slice(before).filter((e) => PROTOCOL.has(e.code)), typeof d === 'string' ? d : JSON.stringify(d)).toHaveLength(1);
+    }
     fuzz(frameArb(o.field, Object.keys(o.validators), o.samples), (f) => {
       const valid = validFor(parsedObject(f), o.field, o.validators);
       const before = errors.length;
@@ -236,6 +242,11 @@ describe('SDK decoders, fuzzed through each client', () => {
     const samples = [startCmd('r1'), { rentalId: 'r1', containerId: 'ctr-r1' }, { nodeId: 'n1', reason: 'x' }];
     const payload = frameArb('type', ['x'], samples).map((f) => parsedObject(f));
     try {
+      for (const d of HOSTILE_DISCRIMINANTS) {
+        const before = errors.length;
+        dispatch(d, samples[0], () => {});
+        expect(errors.slice(before).filter((e) => PROTOCOL.has(e.code)), typeof d === 'string' ? d : JSON.stringify(d)).toHaveLength(1);
+      }
       fuzz(fc.tuple(event, payload), ([ev, pl]) => {
         const acks: unknown[] = [];
         const before = errors.length;

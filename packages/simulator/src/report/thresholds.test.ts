@@ -84,3 +84,11 @@ describe('evaluateThresholds', () => {
     expect(r.histogramNames()).toEqual(['ack']);
   });
 });
+
+describe('threshold metric names that are Object.prototype members (issue 10)', () => {
+  it('are unknown metrics with the usual message, not a lookup of Object.prototype', () => {
+    for (const n of ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__']) {
+      expect(() => parseThreshold(`${n}<5`), n).toThrow(/unknown metric|expected <metric><op><value>/);
+    }
+  });
+});
