@@ -171,6 +171,8 @@ export async function runSimulation(o: RunOptions, io: RunIo = { stdout: process
   const report = await runner.stop();
   const lostWorkers = runner.failures();
   report.meta.endedAt = new Date().toISOString();
+  sampler.sample(report, performance.now() - t0);
+  report.series = sampler.series;
   if (embedded) {
     try {
       addBackendStats(report, o.dialect, await embedded.stats());
