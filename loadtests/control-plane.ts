@@ -22,8 +22,8 @@
  */
 import { Counter, Rate, Trend } from 'k6/metrics';
 import type { Options } from 'k6/options';
-import { idle, identity, pacing, runOptions, sessionNow, summarize } from './common.ts';
-import { readConfig, thresholds, wsUrl } from './lib/config.ts';
+import { idle, identity, runOptions, summarize, vuRuntime } from './common.ts';
+import { readConfig, wsUrl } from './lib/config.ts';
 import { fanOutMs, readControlPlaneEvent } from './lib/control-plane.ts';
 import { runSession } from './session.ts';
 
@@ -33,19 +33,12 @@ const url = wsUrl(cfg.baseUrl, __ENV.STREAM_PATH || '/ws', { token: __ENV.TOKEN 
 const minEvents = Number(__ENV.MIN_EVENTS || '0');
 if (!Number.isInteger(minEvents) || minEvents < 0) throw new Error(`MIN_EVENTS must be a non-negative integer, got "${__ENV.MIN_EVENTS}"`);
 
-export const options: Options = runOptions(
-  cfg,
-  DIALECT,
-  thresholds(
-    {
-      control_plane_fanout_ms: ['p(95)<500'],
-      control_plane_ping_rtt_ms: ['p(95)<250'],
-      control_plane_lifecycle_success: ['rate>0.99'],
-      control_plane_protocol_errors: ['count<1'],
-    },
-    __ENV,
-  ),
-);
+export const options: Options = runOptions(cfg, DIALECT, {
+  control_plane_fanout_ms: ['p(95)<500'],
+  control_plane_ping_rtt_ms: ['p(95)<250'],
+  control_plane_lifecycle_success: ['rate>0.99'],
+  control_plane_protocol_errors: ['count<1'],
+});
 
 const fanOut = new Trend('control_plane_fanout_ms', true);
 const pingRtt = new Trend('control_plane_ping_rtt_ms', true);
@@ -54,15 +47,16 @@ const protocolErrors = new Counter('control_plane_protocol_errors');
 const events = new Counter('control_plane_events');
 const untimed = new Counter('control_plane_events_untimed');
 
-const pace = pacing(cfg);
+const rt = vuRuntime(cfg, DIALECT);
 
-export default function (): void {
+export default rt.iteration(function (): void {
   const me = identity(cfg, [], '');
   if ('error' in me) return idle(cfg, me.error);
-  if (!pace.before()) return;
+  const sessionMs = rt.pace.before();
+  if (!sessionMs) return;
   let seen = 0;
 
-  runSession(cfg, pace, {
+  runSession(rt, sessionMs, {
     url,
     lifecycle,
     pingRtt,
@@ -71,7 +65,7 @@ export default function (): void {
       s.every(cfg.heartbeatMs, () => s.ping());
       if (minEvents > 0) {
         // Judge the stream shortly before the session ends.
-        s.after(Math.max(0, sessionNow(cfg) - 1000), () => lifecycle.add(seen >= minEvents, { step: 'events' }));
+        s.after(Math.max(0, s.remainingMs - 1000), () => lifecycle.add(seen >= minEvents, { step: 'events' }));
       }
     },
     onMessage(data) {
@@ -89,7 +83,7 @@ export default function (): void {
       else fanOut.add(ms, { event: r.value.event });
     },
   });
-}
+});
 
 export function handleSummary(data: unknown): Record<string, string> {
   return summarize(data, DIALECT, cfg);

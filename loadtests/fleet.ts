@@ -20,10 +20,10 @@ import { WebSocket } from 'k6/websockets';
 import { clearInterval, clearTimeout, setInterval, setTimeout } from 'k6/timers';
 import { Counter, Rate, Trend } from 'k6/metrics';
 import type { Options } from 'k6/options';
-import { idle, identity, openKeys, pacing, runOptions, sessionNow, summarize } from './common.ts';
+import { idle, identity, openKeys, runOptions, summarize, vuRuntime } from './common.ts';
 import type { AckResult } from './lib/acks.ts';
 import { SocketIoClient } from './lib/client.ts';
-import { parseDurationMs, readConfig, thresholds } from './lib/config.ts';
+import { parseDurationMs, readConfig } from './lib/config.ts';
 import { fleetCommandProblems, fleetHeartbeat, fleetInstanceStarted, fleetInstanceStopped, type NodeStatus, type StartInstanceLike } from './lib/fleet.ts';
 import { HostModel } from './lib/host.ts';
 import { engineUrl } from './lib/socketio.ts';
@@ -36,20 +36,13 @@ const startDelayMs = parseDurationMs(__ENV.START_DELAY || '2s', 'START_DELAY');
 const url = engineUrl(cfg.baseUrl, __ENV.SOCKETIO_PATH || '/socket.io/');
 
 /** Defaults a team overrides with THRESHOLDS='{"fleet_heartbeat_ack_ms":["p(95)<500"]}'. */
-export const options: Options = runOptions(
-  cfg,
-  DIALECT,
-  thresholds(
-    {
-      fleet_heartbeat_ack_ms: ['p(95)<250', 'p(99)<1000'],
-      fleet_connect_ms: ['p(95)<1000'],
-      fleet_lifecycle_success: ['rate>0.99'],
-      fleet_protocol_errors: ['count<1'],
-      fleet_acks_lost: ['count<1'],
-    },
-    __ENV,
-  ),
-);
+export const options: Options = runOptions(cfg, DIALECT, {
+  fleet_heartbeat_ack_ms: ['p(95)<250', 'p(99)<1000'],
+  fleet_connect_ms: ['p(95)<1000'],
+  fleet_lifecycle_success: ['rate>0.99'],
+  fleet_protocol_errors: ['count<1'],
+  fleet_acks_lost: ['count<1'],
+});
 
 /** Heartbeat ack round trip, by ack id. */
 const heartbeatAck = new Trend('fleet_heartbeat_ack_ms', true);
@@ -59,19 +52,23 @@ const connectMs = new Trend('fleet_connect_ms', true);
 const lifecycle = new Rate('fleet_lifecycle_success');
 const protocolErrors = new Counter('fleet_protocol_errors');
 const acksLost = new Counter('fleet_acks_lost');
+/** Acks that arrived after ACK_TIMEOUT: already counted in fleet_acks_lost, not protocol errors. */
+const acksLate = new Counter('fleet_acks_late');
 const commands = new Counter('fleet_commands');
 
 // Per-VU state that survives reconnects, as a real agent's would.
-const pace = pacing(cfg);
+const rt = vuRuntime(cfg, DIALECT);
+const pace = rt.pace;
 let host: HostModel | undefined;
 let status: NodeStatus = 'online';
 let draining = false;
 const running = new Map<string, ReturnType<typeof fleetInstanceStarted>>();
 
-export default function (): void {
+export default rt.iteration(function (): void {
   const me = identity(cfg, keys, devKey);
   if ('error' in me) return idle(cfg, me.error);
-  if (!pace.before()) return;
+  const sessionMs = pace.before();
+  if (!sessionMs) return;
   if (!host) host = new HostModel(me.index, `k6-${me.nodeId.slice(-8)}`);
   const h = host;
 
@@ -129,12 +126,15 @@ export default function (): void {
       }
       // A container takes a moment to start; report it when it "runs".
       timers.push(
-        setTimeout(() => {
-          if (client.state !== 'connected') return;
-          const started = fleetInstanceStarted(cmd, me.nodeId);
-          running.set(cmd.rentalId, started);
-          client.emit('instance_started', started, acked('instance_started'));
-        }, startDelayMs),
+        setTimeout(
+          guard('start_instance', () => {
+            if (client.state !== 'connected') return;
+            const started = fleetInstanceStarted(cmd, me.nodeId);
+            running.set(cmd.rentalId, started);
+            client.emit('instance_started', started, acked('instance_started'));
+          }),
+          startDelayMs,
+        ),
       );
     } else if (name === 'stop_instance') {
       const rentalId = p.rentalId as string;
@@ -154,11 +154,12 @@ export default function (): void {
       onConnect: (_sid, ms) => {
         joined = true;
         pace.ok();
+        rt.sessions.add(1);
         connectMs.add(ms);
         lifecycle.add(true, { step: 'connect' });
         heartbeat(); // at once on every (re)connect, then on the interval
         for (const started of running.values()) client.emit('instance_started', started, acked('instance_started'));
-        intervals.push(setInterval(heartbeat, cfg.heartbeatMs));
+        intervals.push(setInterval(guard('heartbeat', heartbeat), cfg.heartbeatMs));
         intervals.push(setInterval(() => client.sweep(), 1000));
       },
       onConnectError: (message) => {
@@ -168,6 +169,10 @@ export default function (): void {
         finish();
       },
       onEvent: (name, args, reply) => onCommand(name, args[0], reply),
+      onLateAck: (late) => {
+        acksLate.add(1, { event: late.event });
+        console.warn(`${me.nodeId}: ${late.event} ack ${late.id} arrived ${late.rttMs} ms after sending, past ACK_TIMEOUT (counted lost)`);
+      },
       onProtocolError: (code, message) => {
         protocolErrors.add(1, { code });
         console.warn(`${me.nodeId}: ${code}: ${message}`);
@@ -191,7 +196,15 @@ export default function (): void {
     ws.close();
   }
 
-  ws.onmessage = (e) => client.handleFrame(e?.data);
+  /** An exception in our handlers is counted (fleet_iteration_errors) and ends the session. */
+  function guard<A extends unknown[]>(where: string, fn: (...a: A) => void): (...a: A) => void {
+    return rt.guard(where, fn, () => {
+      if (!finished) lifecycle.add(false, { step: joined ? 'session' : 'connect' });
+      finish();
+    });
+  }
+
+  ws.onmessage = guard('onmessage', (e?: { data?: unknown }) => client.handleFrame(e?.data));
   ws.onerror = (e) => {
     if (finished) return;
     lifecycle.add(false, { step: joined ? 'session' : 'connect' });
@@ -201,7 +214,7 @@ export default function (): void {
   };
   ws.onclose = () => {
     if (!finished) {
-      lifecycle.add(false, { step: 'session' });
+      lifecycle.add(false, { step: joined ? 'session' : 'connect' });
       pace.failed();
       finished = true;
       for (const t of timers) clearTimeout(t);
@@ -219,9 +232,9 @@ export default function (): void {
       for (const t of timers) clearTimeout(t);
       for (const i of intervals) clearInterval(i);
       ws.close(1000, 'test over');
-    }, sessionNow(cfg)),
+    }, sessionMs),
   );
-}
+});
 
 export function handleSummary(data: unknown): Record<string, string> {
   return summarize(data, DIALECT, cfg);

@@ -28,32 +28,30 @@
 import http from 'k6/http';
 import { Counter, Rate, Trend } from 'k6/metrics';
 import type { Options } from 'k6/options';
-import { idle, identity, openKeys, pacing, runOptions, summarize } from './common.ts';
-import { readConfig, thresholds, wsUrl } from './lib/config.ts';
-import { lightdCredentials, lightdEventOf, lightdPower, lightdProbe, lightdRequestLogs, lightdSendCommand, lightdTokenRequest, readAdminReply } from './lib/lightd.ts';
+import { idle, identity, openKeys, runOptions, sessionNow, summarize, vuRuntime } from './common.ts';
+import { readConfig, wsUrl } from './lib/config.ts';
+import { lightdCredentials, type LightdCredentials, lightdEventOf, lightdPower, lightdProbe, lightdRequestLogs, lightdSendCommand, lightdTokenRequest, readAdminReply } from './lib/lightd.ts';
 import { runSession } from './session.ts';
 
 const DIALECT = 'lightd';
 const cfg = readConfig(__ENV, DIALECT, 'ws://127.0.0.1:8070');
 const keys = openKeys(cfg);
-const creds = lightdCredentials(__ENV);
+// Credentials are read when first needed (setup(), a VU's first iteration), not
+// at init: `k6 archive`/`k6 inspect` (the k6-operator's initializer) run init
+// only, and the tokens come from a Kubernetes Secret in the runner's env at
+// run time, never from what was packaged.
+let credsRead: LightdCredentials | undefined;
+const creds = (): LightdCredentials => (credsRead ??= lightdCredentials(__ENV));
 const powerEvery = Number(__ENV.POWER_EVERY || '0');
 if (!Number.isInteger(powerEvery) || powerEvery < 0) throw new Error(`POWER_EVERY must be a non-negative integer, got "${__ENV.POWER_EVERY}"`);
 const autoStart = (__ENV.AUTO_START ?? '1') !== '0';
 
-export const options: Options = runOptions(
-  cfg,
-  DIALECT,
-  thresholds(
-    {
-      lightd_logs_ms: ['p(95)<500'],
-      lightd_command_echo_ms: ['p(95)<500'],
-      lightd_lifecycle_success: ['rate>0.99'],
-      lightd_protocol_errors: ['count<1'],
-    },
-    __ENV,
-  ),
-);
+export const options: Options = runOptions(cfg, DIALECT, {
+  lightd_logs_ms: ['p(95)<500'],
+  lightd_command_echo_ms: ['p(95)<500'],
+  lightd_lifecycle_success: ['rate>0.99'],
+  lightd_protocol_errors: ['count<1'],
+});
 
 const logsMs = new Trend('lightd_logs_ms', true);
 const echoMs = new Trend('lightd_command_echo_ms', true);
@@ -64,39 +62,45 @@ const events = new Counter('lightd_events');
 /** Beats without a command because the container was between states (starting, stopping, installing). */
 const skipped = new Counter('lightd_commands_skipped');
 
-const adminHeaders = (): Record<string, string> => (creds.mode === 'admin' ? { Authorization: `Bearer ${creds.adminToken}`, 'Content-Type': 'application/json' } : {});
+const adminHeaders = (c: LightdCredentials): Record<string, string> => (c.mode === 'admin' ? { Authorization: `Bearer ${c.adminToken}`, 'Content-Type': 'application/json' } : {});
 
 /** The token every console uses when the keys file gives none; minted here when ADMIN_TOKEN is set. */
 export function setup(): { token: string } {
-  if (creds.mode === 'keys') return { token: '' };
-  if (creds.mode === 'token') return { token: creds.token };
-  const res = http.post(`${creds.adminUrl}/api/lightd/tokens`, JSON.stringify(lightdTokenRequest(cfg.ramp.ms + cfg.duration.ms)), { headers: adminHeaders() });
-  const r = readAdminReply(res.status, res.body, `minting a lightd token at ${creds.adminUrl}`);
+  const c = creds(); // throws, naming the variables to set, when there are none
+  if (c.mode === 'keys') return { token: '' };
+  if (c.mode === 'token') return { token: c.token };
+  const res = http.post(`${c.adminUrl}/api/lightd/tokens`, JSON.stringify(lightdTokenRequest(cfg.ramp.ms + cfg.duration.ms)), { headers: adminHeaders(c) });
+  const r = readAdminReply(res.status, res.body, `minting a lightd token at ${c.adminUrl}`);
   if (!r.ok) throw new Error(r.error);
-  if (typeof r.value.token !== 'string') throw new Error(`minting a lightd token at ${creds.adminUrl}: the reply has no "token"`);
+  if (typeof r.value.token !== 'string') throw new Error(`minting a lightd token at ${c.adminUrl}: the reply has no "token"`);
   return { token: r.value.token };
 }
 
-const pace = pacing(cfg);
-let containerReady = creds.mode !== 'admin';
+const rt = vuRuntime(cfg, DIALECT);
+let containerReady = false;
 
-export default function (data: { token: string }): void {
+export default rt.iteration(function (data: { token: string }): void {
   const me = identity(cfg, keys, data.token);
   if ('error' in me) return idle(cfg, me.error);
-  if (!pace.before()) return;
+  let sessionMs = rt.pace.before();
+  if (!sessionMs) return;
+  const c = creds();
   // A keys-file row `serverId,token` names the server; otherwise SERVER_ID or one per console.
   const serverId = keys[me.index]?.nodeId ?? (__ENV.SERVER_ID || `k6-server-${me.index}`);
   const label = `lightd console ${me.index} (${serverId})`;
-  if (!containerReady && creds.mode === 'admin') {
+  if (!containerReady && c.mode === 'admin') {
     // The mock backend's containers exist once created (idempotent); a real lightd's exist already.
-    const res = http.post(`${creds.adminUrl}/api/lightd/containers`, JSON.stringify({ internalId: serverId }), { headers: adminHeaders(), tags: { step: 'container' } });
+    const res = http.post(`${c.adminUrl}/api/lightd/containers`, JSON.stringify({ internalId: serverId }), { headers: adminHeaders(c), tags: { step: 'container' } });
     const r = readAdminReply(res.status, res.body, `creating container ${serverId}`);
     lifecycle.add(r.ok, { step: 'container' });
     if (!r.ok) {
       console.warn(`${label}: ${r.error}`);
-      return pace.failed();
+      return rt.pace.failed();
     }
     containerReady = true;
+    // The request took time off the session; the next iteration idles if too little is left.
+    sessionMs = sessionNow(cfg);
+    if (!sessionMs) return;
   }
   let logsAskedAt = 0;
   const pending = new Map<string, number>(); // command marker → sent at
@@ -105,7 +109,7 @@ export default function (data: { token: string }): void {
   let startAskedAt = 0;
   let stoppedWarned = false;
 
-  runSession(cfg, pace, {
+  runSession(rt, sessionMs, {
     url: wsUrl(cfg.baseUrl, `/ws/${encodeURIComponent(serverId)}`, { token: me.key }),
     lifecycle,
     pingRtt,
@@ -176,7 +180,7 @@ export default function (data: { token: string }): void {
       }
     },
   });
-}
+});
 
 export function handleSummary(data: unknown): Record<string, string> {
   return summarize(data, DIALECT, cfg);

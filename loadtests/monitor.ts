@@ -16,8 +16,8 @@
  */
 import { Counter, Rate, Trend } from 'k6/metrics';
 import type { Options } from 'k6/options';
-import { idle, identity, openKeys, pacing, runOptions, summarize } from './common.ts';
-import { readConfig, thresholds, wsUrl } from './lib/config.ts';
+import { idle, identity, openKeys, runOptions, summarize, vuRuntime } from './common.ts';
+import { readConfig, wsUrl } from './lib/config.ts';
 import { HostModel } from './lib/host.ts';
 import { monitorAuth, monitorCommandResponse, monitorDockerResponse, monitorMetrics, readMonitorMessage } from './lib/monitor.ts';
 import { runSession } from './session.ts';
@@ -28,19 +28,12 @@ const keys = openKeys(cfg);
 const devKey = __ENV.DEV_KEY || 'fleetwire-dev-key';
 const url = wsUrl(cfg.baseUrl, __ENV.AGENT_PATH || '/api/v1/agents/ws');
 
-export const options: Options = runOptions(
-  cfg,
-  DIALECT,
-  thresholds(
-    {
-      monitor_auth_ms: ['p(95)<500'],
-      monitor_ping_rtt_ms: ['p(95)<250'],
-      monitor_lifecycle_success: ['rate>0.99'],
-      monitor_protocol_errors: ['count<1'],
-    },
-    __ENV,
-  ),
-);
+export const options: Options = runOptions(cfg, DIALECT, {
+  monitor_auth_ms: ['p(95)<500'],
+  monitor_ping_rtt_ms: ['p(95)<250'],
+  monitor_lifecycle_success: ['rate>0.99'],
+  monitor_protocol_errors: ['count<1'],
+});
 
 const authMs = new Trend('monitor_auth_ms', true);
 const pingRtt = new Trend('monitor_ping_rtt_ms', true);
@@ -49,19 +42,20 @@ const protocolErrors = new Counter('monitor_protocol_errors');
 const metricsSent = new Counter('monitor_metrics_sent');
 const commands = new Counter('monitor_commands');
 
-const pace = pacing(cfg);
+const rt = vuRuntime(cfg, DIALECT);
 let host: HostModel | undefined;
 
-export default function (): void {
+export default rt.iteration(function (): void {
   const me = identity(cfg, keys, devKey);
   if ('error' in me) return idle(cfg, me.error);
-  if (!pace.before()) return;
+  const sessionMs = rt.pace.before();
+  if (!sessionMs) return;
   if (!host) host = new HostModel(me.index, `k6-monitor-${me.index}`);
   const h = host;
   let serverId = '';
   let authSentAt = 0;
 
-  runSession(cfg, pace, {
+  runSession(rt, sessionMs, {
     url,
     lifecycle,
     pingRtt,
@@ -120,7 +114,7 @@ export default function (): void {
       }
     },
   });
-}
+});
 
 export function handleSummary(data: unknown): Record<string, string> {
   return summarize(data, DIALECT, cfg);

@@ -15,8 +15,8 @@
  */
 import { Counter, Rate, Trend } from 'k6/metrics';
 import type { Options } from 'k6/options';
-import { idle, identity, openKeys, pacing, runOptions, summarize } from './common.ts';
-import { parseDurationMs, readConfig, thresholds, wsUrl } from './lib/config.ts';
+import { idle, identity, openKeys, runOptions, summarize, vuRuntime } from './common.ts';
+import { parseDurationMs, readConfig, wsUrl } from './lib/config.ts';
 import { HostModel } from './lib/host.ts';
 import { vstatsHeartbeat, vstatsMetrics } from './lib/vstats.ts';
 import { runSession } from './session.ts';
@@ -28,18 +28,11 @@ const devKey = __ENV.DEV_KEY || 'fleetwire-dev-key';
 const heartbeatEveryMs = parseDurationMs(__ENV.VSTATS_HEARTBEAT || '30s', 'VSTATS_HEARTBEAT');
 const agentPath = __ENV.AGENT_PATH || '/ws/agent';
 
-export const options: Options = runOptions(
-  cfg,
-  DIALECT,
-  thresholds(
-    {
-      vstats_ping_rtt_ms: ['p(95)<250'],
-      vstats_lifecycle_success: ['rate>0.99'],
-      vstats_protocol_errors: ['count<1'],
-    },
-    __ENV,
-  ),
-);
+export const options: Options = runOptions(cfg, DIALECT, {
+  vstats_ping_rtt_ms: ['p(95)<250'],
+  vstats_lifecycle_success: ['rate>0.99'],
+  vstats_protocol_errors: ['count<1'],
+});
 
 const pingRtt = new Trend('vstats_ping_rtt_ms', true);
 const lifecycle = new Rate('vstats_lifecycle_success');
@@ -47,17 +40,18 @@ const protocolErrors = new Counter('vstats_protocol_errors');
 const metricsSent = new Counter('vstats_metrics_sent');
 const serverMessages = new Counter('vstats_server_messages');
 
-const pace = pacing(cfg);
+const rt = vuRuntime(cfg, DIALECT);
 let host: HostModel | undefined;
 
-export default function (): void {
+export default rt.iteration(function (): void {
   const me = identity(cfg, keys, devKey);
   if ('error' in me) return idle(cfg, me.error);
-  if (!pace.before()) return;
+  const sessionMs = rt.pace.before();
+  if (!sessionMs) return;
   if (!host) host = new HostModel(me.index, `k6-vstats-${me.index}`);
   const h = host;
 
-  runSession(cfg, pace, {
+  runSession(rt, sessionMs, {
     url: wsUrl(cfg.baseUrl, agentPath, { token: me.key }),
     lifecycle,
     pingRtt,
@@ -90,7 +84,7 @@ export default function (): void {
       if (!ok) protocolErrors.add(1, { code: 'FW_PROTOCOL_MALFORMED' });
     },
   });
-}
+});
 
 export function handleSummary(data: unknown): Record<string, string> {
   return summarize(data, DIALECT, cfg);

@@ -5,7 +5,7 @@
  * acks and routes server events. The k6 fleet script wraps k6's WebSocket with
  * it; the wire test wraps the `ws` package — same code on both.
  */
-import { AckTracker, type AckResult } from './acks.ts';
+import { AckTracker, type AckResult, type LateAck } from './acks.ts';
 import {
   PacketType,
   connectErrorMessage,
@@ -33,7 +33,9 @@ export interface ClientHandlers {
   onEvent?(name: string, args: unknown[], reply?: (...args: unknown[]) => void): void;
   /** The server pinged and the client answered. */
   onPing?(): void;
-  /** A frame that could not be understood, or an ack for an unknown id. */
+  /** An ack for an event whose ack had already timed out (reported lost by {@link SocketIoClient.sweep}). */
+  onLateAck?(late: LateAck): void;
+  /** A frame that could not be understood, or an ack for an id never sent (or already acked). */
   onProtocolError?(code: FramingErrorCode | 'FW_ACK_UNKNOWN', message: string): void;
   /** The server closed the engine or disconnected the namespace. */
   onDisconnect?(reason: string): void;
@@ -116,8 +118,12 @@ export class SocketIoClient {
         this.closed('server disconnected the namespace');
         return;
       case PacketType.ACK:
-        if (!this.acks.settle(p.id as number, p.data as unknown[])) {
-          this.on.onProtocolError?.('FW_ACK_UNKNOWN', `ack for unknown id ${p.id}`);
+        if (this.acks.settle(p.id as number, p.data as unknown[])) return;
+        {
+          // A late ack was already counted lost when it expired; it is not a protocol error.
+          const late = this.acks.takeLate(p.id as number);
+          if (late) this.on.onLateAck?.(late);
+          else this.on.onProtocolError?.('FW_ACK_UNKNOWN', `ack for unknown id ${p.id}`);
         }
         return;
       case PacketType.EVENT: {

@@ -70,10 +70,18 @@ describe('scenario and sessions', () => {
     const sharded = readConfig({ AGENTS: '10', SHARD_INDEX: '2', SHARD_COUNT: '3' }, 'fleet', 'http://127.0.0.1:3000');
     expect(scenario(sharded).stages.map((s) => s.target)).toEqual([4, 4]);
   });
-  it('ends sessions just before the scenario ends, never shorter than 1 s', () => {
+  it('ends sessions just before the scenario ends, and opens none shorter than a heartbeat interval', () => {
     expect(sessionMs(cfg, 0)).toBe(150_000 - 500);
     expect(sessionMs(cfg, 100_000)).toBe(49_500);
-    expect(sessionMs(cfg, 200_000)).toBe(1000);
+    // Less than a heartbeat interval (5 s here) left: no session, the VU idles.
+    expect(sessionMs(cfg, 150_000 - 500)).toBe(0);
+    expect(sessionMs(cfg, 150_000 - 5400)).toBe(0);
+    expect(sessionMs(cfg, 150_000 - 5500)).toBe(5000);
+    expect(sessionMs(cfg, 200_000)).toBe(0);
+    // …and never shorter than 1 s, however short the interval.
+    const fast = readConfig({ HEARTBEAT_INTERVAL: '200ms', RAMP: '0s', DURATION: '10s' }, 'x', 'ws://h:1');
+    expect(sessionMs(fast, 8600)).toBe(0);
+    expect(sessionMs(fast, 8500)).toBe(1000);
   });
 });
 

@@ -148,9 +148,31 @@ export function scenario(cfg: RunConfig, exec = 'default') {
   };
 }
 
-/** How long a session opened at `elapsedMs` into the run should stay open (at least 1 s). */
+/** Time between a session's planned end and the end of the scenario, so sockets close before k6 stops the VU. */
+export const SESSION_END_MARGIN_MS = 500;
+
+/**
+ * The shortest session worth opening: one heartbeat interval, at least 1 s.
+ * A VU with less time left idles instead of opening a stub session at the end
+ * of the run (which would only measure a connect and a close).
+ */
+export function minSessionMs(cfg: RunConfig): number {
+  return Math.max(1000, cfg.heartbeatMs);
+}
+
+/** Scenario time left at `elapsedMs` into the scenario (never negative). */
+export function timeLeftMs(cfg: RunConfig, elapsedMs: number): number {
+  return Math.max(0, cfg.ramp.ms + cfg.duration.ms - elapsedMs);
+}
+
+/**
+ * How long a session opened at `elapsedMs` into the scenario should stay
+ * open: until {@link SESSION_END_MARGIN_MS} before the scenario ends, or 0
+ * when that is shorter than {@link minSessionMs} (the VU should idle).
+ */
 export function sessionMs(cfg: RunConfig, elapsedMs: number): number {
-  return Math.max(1000, cfg.ramp.ms + cfg.duration.ms - elapsedMs - 500);
+  const ms = timeLeftMs(cfg, elapsedMs) - SESSION_END_MARGIN_MS;
+  return ms >= minSessionMs(cfg) ? ms : 0;
 }
 
 /** A deterministic UUID-shaped node id for agent `index` when the keys file names none. */

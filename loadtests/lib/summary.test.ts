@@ -38,6 +38,33 @@ describe('textSummary', () => {
   });
 });
 
+describe('thresholds on metrics without samples', () => {
+  // What k6 hands handleSummary when nothing was measured (setup() aborted, every iteration threw):
+  // its thresholds say ok, since k6 passes Rate and Trend thresholds with no samples.
+  const empty: SummaryData = {
+    metrics: {
+      lightd_logs_ms: { type: 'trend', contains: 'time', values: { avg: 0, min: 0, med: 0, max: 0, 'p(95)': 0, count: 0 }, thresholds: { 'p(95)<500': { ok: true } } },
+      lightd_lifecycle_success: { type: 'rate', contains: 'default', values: { rate: 0, passes: 0, fails: 0 }, thresholds: { 'rate>0.99': { ok: true } } },
+      lightd_protocol_errors: { type: 'counter', contains: 'default', values: { count: 0, rate: 0 }, thresholds: { 'count<1': { ok: true } } },
+    },
+  };
+  it('never says "all passed"; marks each such threshold', () => {
+    const text = textSummary(empty, 'lightd', 'lightd_');
+    expect(text).not.toContain('all passed');
+    expect(text).toContain('THRESHOLDS (2 without samples)');
+    expect(text).toMatch(/\? lightd_lifecycle_success: rate>0.99 — no samples/);
+    expect(text).toContain('✓ lightd_protocol_errors: count<1');
+  });
+  it('counts failures first', () => {
+    const failing: SummaryData = { metrics: { ...empty.metrics, lightd_sessions: { type: 'counter', values: { count: 0, rate: 0 }, thresholds: { 'count>0': { ok: false } } } } };
+    expect(textSummary(failing, 'lightd', 'lightd_')).toContain('THRESHOLDS (1 failed, 2 without samples)');
+  });
+  it('shows p(99) when k6 computed it', () => {
+    const text = textSummary({ metrics: { t: { type: 'trend', contains: 'time', values: { avg: 1, min: 1, med: 1, max: 1, 'p(90)': 1, 'p(95)': 1, 'p(99)': 12.5, count: 3 } } } }, 'x', 'x_');
+    expect(text).toContain('p(99)=12.50ms');
+  });
+});
+
 describe('summaryOutputs', () => {
   it('writes stdout and the JSON file, or only stdout with "-"', () => {
     const out = summaryOutputs(data, 't', 'fleet_', 'out.json');

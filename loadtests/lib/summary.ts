@@ -36,6 +36,24 @@ function fmtValue(m: SummaryMetric, v: number): string {
   return Number.isInteger(v) ? String(v) : v.toFixed(2);
 }
 
+/**
+ * The trend statistics the scripts ask k6 for (`summaryTrendStats`): k6's
+ * default set plus p(99), a default threshold of several scripts, and `count`,
+ * which tells a Trend that measured nothing from one that measured zeros.
+ */
+export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count'];
+
+/**
+ * True when k6's values show the metric received no sample. k6 passes Rate
+ * and Trend thresholds on such a metric (an empty Rate has no rate to
+ * compare; an empty Trend reads 0), so the summary must not call them passed.
+ */
+export function unsampled(m: SummaryMetric): boolean {
+  if (m.type === 'rate') return (m.values.passes ?? 0) + (m.values.fails ?? 0) === 0;
+  if (m.type === 'trend') return m.values.count === 0;
+  return false;
+}
+
 /** One line of numbers for a metric, in k6's usual vocabulary. */
 export function describeMetric(m: SummaryMetric): string {
   const v = m.values;
@@ -70,16 +88,20 @@ export function textSummary(data: SummaryData, title: string, prefix: string): s
   lines.push(`█ ${title} — ${secs}s`);
   const th: string[] = [];
   let failed = 0;
+  let empty = 0;
   for (const n of names) {
-    const t = data.metrics[n]?.thresholds;
-    if (!t) continue;
-    for (const [expr, r] of Object.entries(t)) {
+    const m = data.metrics[n];
+    if (!m?.thresholds) continue;
+    const none = unsampled(m);
+    for (const [expr, r] of Object.entries(m.thresholds)) {
       if (!r.ok) failed++;
-      th.push(`  ${r.ok ? '✓' : '✗'} ${n}: ${expr}`);
+      else if (none) empty++;
+      th.push(`  ${!r.ok ? '✗' : none ? '?' : '✓'} ${n}: ${expr}${r.ok && none ? ' — no samples: k6 counts it passed, nothing was measured' : ''}`);
     }
   }
   if (th.length) {
-    lines.push('', `THRESHOLDS ${failed ? `(${failed} failed)` : '(all passed)'}`, ...th);
+    const parts = [failed ? `${failed} failed` : '', empty ? `${empty} without samples` : ''].filter(Boolean);
+    lines.push('', `THRESHOLDS (${parts.length ? parts.join(', ') : 'all passed'})`, ...th);
   }
   lines.push('', 'METRICS');
   const width = Math.min(40, Math.max(10, ...names.map((n) => n.length)));

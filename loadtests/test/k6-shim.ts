@@ -6,22 +6,51 @@
 import NodeWebSocket from 'ws';
 
 export const samples: Record<string, { value: number; tags?: Record<string, string> }[]> = {};
+/** Every metric the script declared, with its k6 type (thresholds and the summary need it). */
+export const metricDefs: Record<string, { type: 'counter' | 'gauge' | 'rate' | 'trend'; contains: 'default' | 'time' }> = {};
 export const logs: string[] = [];
 
 class Metric {
-  constructor(readonly name: string) {
+  constructor(
+    readonly name: string,
+    type: 'counter' | 'gauge' | 'rate' | 'trend',
+    isTime = false,
+  ) {
     samples[name] ??= [];
+    metricDefs[name] = { type, contains: isTime ? 'time' : 'default' };
   }
   add(value: number | boolean, tags?: Record<string, string>): void {
     samples[this.name]!.push({ value: Number(value), tags });
   }
 }
-export class Trend extends Metric {}
-export class Rate extends Metric {}
-export class Counter extends Metric {}
-export class Gauge extends Metric {}
+export class Trend extends Metric {
+  constructor(name: string, isTime = false) {
+    super(name, 'trend', isTime);
+  }
+}
+export class Rate extends Metric {
+  constructor(name: string) {
+    super(name, 'rate');
+  }
+}
+export class Counter extends Metric {
+  constructor(name: string) {
+    super(name, 'counter');
+  }
+}
+export class Gauge extends Metric {
+  constructor(name: string) {
+    super(name, 'gauge');
+  }
+}
 
-export const execState = { idInTest: 1, idInInstance: 1, iterationInScenario: 0, currentTestRunDuration: 0 };
+/**
+ * k6/execution's clocks: the test run starts before setup() (`testStart`),
+ * the scenario after it (`scenarioStart`, what exec.scenario.startTime reports).
+ */
+export const execState = { idInTest: 1, idInInstance: 1, iterationInScenario: 0, testStart: Date.now(), scenarioStart: Date.now() };
+/** Faults the test injects into the stand-ins. `websocketThrows`: the WebSocket constructor throws this message (as k6's does on bad arguments). */
+export const faults: { websocketThrows?: string } = {};
 export default {
   vu: {
     get idInTest() {
@@ -36,7 +65,16 @@ export default {
   },
   instance: {
     get currentTestRunDuration() {
-      return execState.currentTestRunDuration;
+      return Date.now() - execState.testStart;
+    },
+  },
+  scenario: {
+    name: 'default',
+    get startTime() {
+      return execState.scenarioStart;
+    },
+    get iterationInInstance() {
+      return execState.iterationInScenario;
     },
   },
   test: { options: {} },
@@ -63,6 +101,7 @@ export class WebSocket {
   readonly closed: Promise<void>;
   private readonly ws: NodeWebSocket;
   constructor(url: string, _protocols?: null, params?: { headers?: Record<string, string> } | null) {
+    if (faults.websocketThrows) throw new TypeError(faults.websocketThrows);
     this.ws = new NodeWebSocket(url, { headers: params?.headers });
     this.ws.on('open', () => this.onopen());
     this.ws.on('message', (d, binary) => this.onmessage({ data: binary ? d : d.toString() }));
@@ -85,4 +124,4 @@ export class WebSocket {
 export const sockets: WebSocket[] = [];
 
 // The test reads the state of the copy bundled into the script under test.
-(globalThis as Record<string, unknown>).__k6shim = { samples, sockets, execState };
+(globalThis as Record<string, unknown>).__k6shim = { samples, metricDefs, sockets, execState, faults };

@@ -24,7 +24,7 @@ async function mock(t: TestContext): Promise<MockBackend> {
   return b;
 }
 
-async function until<T>(what: string, fn: () => T | undefined | false | null, ms = 5000): Promise<T> {
+async function until<T>(what: string, fn: () => T | undefined | false | null, ms = 15_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = fn();
@@ -44,7 +44,8 @@ function allSucceeded(r: VuResult, metric: string) {
   expect(r.count(metric)).toBeGreaterThan(0);
 }
 
-describe.concurrent('k6 scripts, one VU each, against the real mock backend', () => {
+// Generous timeouts: eight of these run at once, each with a backend and worker threads, on a shared 2-core box.
+describe.concurrent('k6 scripts, one VU each, against the real mock backend', { timeout: 60_000 }, () => {
   it('fleet: dev key, heartbeats acked by id, start/stop/drain answered and acked', async (t) => {
     const b = await mock(t);
     const vu = runVu('fleet', { BASE_URL: b.fleetUrl, DURATION: '3s', START_DELAY: '100ms' });
@@ -170,7 +171,7 @@ describe.concurrent('k6 scripts, one VU each, against the real mock backend', ()
   it('malformed frames from the mock (fault injection) count as protocol errors in every script', async (t) => {
     const b = await mock(t);
     // Long enough that all five VUs (five worker threads starting on a busy 2-core box) overlap.
-    const env = { DURATION: '8s' };
+    const env = { DURATION: '12s' };
     const runs = {
       fleet: runVu('fleet', { ...env, BASE_URL: b.fleetUrl }),
       monitor: runVu('monitor', { ...env, BASE_URL: base(b, 'monitor') }),
@@ -178,7 +179,7 @@ describe.concurrent('k6 scripts, one VU each, against the real mock backend', ()
       lightd: runVu('lightd', { ...env, BASE_URL: base(b, 'lightd'), ADMIN_URL: b.adminUrl!, ADMIN_TOKEN: b.adminToken }),
       'control-plane': runVu('control-plane', { ...env, BASE_URL: base(b, 'controlPlane') }),
     };
-    await until('every VU connected', () => b.fleet.connectedNodes().length === 1 && b.servers.monitor!.connectedAgents().length === 1 && b.servers.vstats!.agentCount() === 1 && b.servers.lightd!.clientCount() === 1 && b.servers.controlPlane!.clientCount() === 1, 7000);
+    await until('every VU connected', () => b.fleet.connectedNodes().length === 1 && b.servers.monitor!.connectedAgents().length === 1 && b.servers.vstats!.agentCount() === 1 && b.servers.lightd!.clientCount() === 1 && b.servers.controlPlane!.clientCount() === 1, 11_000);
     expect(b.faults.malformed({ kind: 'invalid-json' }).sent).toBe(5);
     expect(b.faults.malformed({ kind: 'invalid-schema', dialect: 'fleet' }).sent).toBe(1);
     for (const [script, p] of Object.entries(runs)) {
@@ -188,5 +189,5 @@ describe.concurrent('k6 scripts, one VU each, against the real mock backend', ()
     }
     const fleetRun = await runs.fleet;
     expect(fleetRun.count('fleet_protocol_errors', (_v, t) => t?.code === 'FW_PROTOCOL_INVALID')).toBeGreaterThanOrEqual(1);
-  }, 40_000);
+  }, 60_000);
 });
