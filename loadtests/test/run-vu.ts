@@ -71,7 +71,7 @@ try {
 } catch (e) {
   initError = stack(e);
 }
-if (mod) {
+if (mod && !workerData.initOnly) {
   st = globalThis.__k6shim;
   Object.assign(st.faults, workerData.faults);
   Object.assign(st.execState, { idInTest: workerData.vu, idInInstance: workerData.vu, testStart: Date.now() });
@@ -200,6 +200,10 @@ export interface RunVuOptions {
   faults?: { websocketThrows?: string };
   /** A bundled script to run instead of `loadtests/<script>.ts` (its k6 imports are mapped to the shims). */
   entry?: string;
+  /** Run the init code only, as `k6 inspect` / `k6 archive` do: options, no setup(), no iterations. */
+  initOnly?: boolean;
+  /** Use `env` as it is, without the short-run defaults ({@link SHORT_RUN}). */
+  exactEnv?: boolean;
 }
 
 /**
@@ -214,7 +218,8 @@ export async function runVu(script: string, env: Record<string, string>, opts: R
   const worker = new Worker(join(workDir(), 'worker.mjs'), {
     workerData: {
       bundle: pathToFileURL(file).href,
-      env: { ...SHORT_RUN, ...env },
+      env: opts.exactEnv ? env : { ...SHORT_RUN, ...env },
+      initOnly: opts.initOnly ?? false,
       quiet: opts.quiet ?? true,
       vu: opts.vu ?? 1,
       loop: opts.loop ?? true,
@@ -238,10 +243,11 @@ export async function runVu(script: string, env: Record<string, string>, opts: R
   };
   try {
     const run = await next<Run>();
+    const count: VuResult['count'] = (name, pred = () => true) => (run.samples[name] ?? []).filter((s) => pred(s.value, s.tags)).length;
+    if (opts.initOnly) return { ...run, error: run.initError, failedThresholds: [], exitCode: run.initError ? 107 : 0, count };
     const end = endOfTest(run.metricDefs, run.samples, run.options, run.testRunMs);
     worker.postMessage(end.data);
     const summary = (await next<Record<string, string> | null>()) ?? undefined;
-    const count: VuResult['count'] = (name, pred = () => true) => (run.samples[name] ?? []).filter((s) => pred(s.value, s.tags)).length;
     return {
       ...run,
       error: run.initError ?? run.setupError ?? run.iterationErrors[0],
