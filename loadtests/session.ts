@@ -121,5 +121,5 @@ export function runSession(rt: VuRuntime, lengthMs: number, spec: SessionSpec): 
     pace.failed();
     stopTimers();
   };
-  timers.push(setTimeout(() => s.end(opened, undefined), lengthMs));
+  timers.push(setTimeout(() => s.end(opened, opened ? undefined : `the connection did not open within the ${lengthMs} ms session`), lengthMs));
 }

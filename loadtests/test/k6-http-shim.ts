@@ -1,10 +1,12 @@
 /**
- * Node stand-in for k6/http: k6's requests are synchronous, so this one runs
- * each request in a child Node process (spawnSync) and returns k6's Response
- * shape (status, body, json()). Only for running scripts in vitest; the VU runs
- * in a worker thread so the mock backend on the main thread can answer.
+ * Node stand-in for k6/http: k6's requests are synchronous, so this one hands
+ * each request to a helper thread that runs fetch() and blocks the VU on
+ * Atomics.wait until the answer is there (no child process per request: on a
+ * busy box those took seconds each). Returns k6's Response shape (status,
+ * body, json()). Only for running scripts in vitest; the VU runs in a worker
+ * thread so the mock backend on the main thread can answer.
  */
-import { spawnSync } from 'node:child_process';
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 
 interface Params {
   headers?: Record<string, string>;
@@ -19,27 +21,37 @@ export interface ShimResponse {
   json(): unknown;
 }
 
-const CHILD = `
-let input = '';
-process.stdin.on('data', (c) => (input += c));
-process.stdin.on('end', async () => {
-  const r = JSON.parse(input);
+const HELPER = `
+const { parentPort } = require('node:worker_threads');
+parentPort.on('message', async ({ req, port, signal }) => {
+  let out;
   try {
-    const res = await fetch(r.url, { method: r.method, headers: r.headers, body: r.body ?? undefined, signal: AbortSignal.timeout(10000) });
-    process.stdout.write(JSON.stringify({ status: res.status, body: await res.text() }));
+    const res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body ?? undefined, signal: AbortSignal.timeout(30000) });
+    out = { status: res.status, body: await res.text() };
   } catch (e) {
-    process.stdout.write(JSON.stringify({ status: 0, body: '', error: String(e && e.message || e) }));
+    out = { status: 0, body: '', error: String((e && e.message) || e) };
   }
+  port.postMessage(out);
+  port.close();
+  const flag = new Int32Array(signal);
+  Atomics.store(flag, 0, 1);
+  Atomics.notify(flag, 0);
 });`;
 
+let helper: Worker | undefined;
+
 export function request(method: string, url: string, body?: string | null, params?: Params | null): ShimResponse {
-  const r = spawnSync(process.execPath, ['-e', CHILD], { input: JSON.stringify({ method, url, body, headers: params?.headers ?? {} }), encoding: 'utf8', timeout: 15_000 });
-  let out: { status: number; body: string; error?: string };
-  try {
-    out = JSON.parse(r.stdout) as typeof out;
-  } catch {
-    out = { status: 0, body: '', error: r.stderr || 'request failed' };
+  if (!helper) {
+    helper = new Worker(HELPER, { eval: true });
+    helper.unref();
   }
+  const { port1, port2 } = new MessageChannel();
+  const signal = new SharedArrayBuffer(4);
+  helper.postMessage({ req: { method, url, body, headers: params?.headers ?? {} }, port: port2 as MessagePort, signal }, [port2 as MessagePort]);
+  const waited = Atomics.wait(new Int32Array(signal), 0, 0, 45_000);
+  const reply = receiveMessageOnPort(port1)?.message as { status: number; body: string; error?: string } | undefined;
+  port1.close();
+  const out = reply ?? { status: 0, body: '', error: waited === 'timed-out' ? 'request timed out' : 'request failed' };
   requests.push({ method, url, status: out.status });
   return {
     status: out.status,

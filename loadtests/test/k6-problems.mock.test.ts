@@ -61,7 +61,7 @@ describe.concurrent('issue 14 problem 2: a run whose every iteration fails canno
 describe.concurrent('issue 14 problem 3: no reconnect at the end of the run', { timeout: 60_000 }, () => {
   it.for(SCRIPTS)('%s: one VU opens one session for the whole run', async (script: string, t: TestContext) => {
     const b = await mock(t);
-    // lightd's setup() and container request are synchronous HTTP calls (a child process in the shim): more time.
+    // lightd's setup() and container request are synchronous HTTP calls before its session: more time.
     const env: Record<string, string> = { DURATION: script === 'lightd' ? '6s' : '2500ms' };
     if (script === 'fleet') env.BASE_URL = b.fleetUrl;
     else if (script === 'lightd') Object.assign(env, { BASE_URL: base(b, 'lightd'), ADMIN_URL: b.adminUrl!, ADMIN_TOKEN: b.adminToken });

@@ -72,7 +72,7 @@ describe.concurrent('k6 scripts, one VU each, against the real mock backend', { 
 
   it('monitor: dev key auth, metrics accepted, command and docker_command answered', async (t) => {
     const b = await mock(t);
-    const vu = runVu('monitor', { BASE_URL: base(b, 'monitor') });
+    const vu = runVu('monitor', { BASE_URL: base(b, 'monitor'), DURATION: '3s' });
     const m = b.servers.monitor!;
     const serverId = await until('the VU agent authenticated', () => m.connectedAgents()[0]);
     expect(await m.sendCommand(serverId, 'echo k6')).toMatchObject({ output: 'k6\n', exit_code: 0 });
@@ -103,7 +103,8 @@ describe.concurrent('k6 scripts, one VU each, against the real mock backend', { 
 
   it('lightd: ADMIN_TOKEN mints the token and creates the container, logs and command echoes measured', async (t) => {
     const b = await mock(t);
-    const r = await runVu('lightd', { BASE_URL: base(b, 'lightd'), ADMIN_URL: b.adminUrl!, ADMIN_TOKEN: b.adminToken });
+    // setup() and the container request are synchronous HTTP calls before the session: time for them and a session.
+    const r = await runVu('lightd', { BASE_URL: base(b, 'lightd'), ADMIN_URL: b.adminUrl!, ADMIN_TOKEN: b.adminToken, DURATION: '8s' });
     allSucceeded(r, 'lightd_lifecycle_success');
     expect(r.requests.map((q) => [q.method, new URL(q.url).pathname, q.status])).toEqual([
       ['POST', '/api/lightd/tokens', 200],
@@ -114,7 +115,8 @@ describe.concurrent('k6 scripts, one VU each, against the real mock backend', { 
     expect(r.count('lightd_protocol_errors')).toBe(0);
     const c = b.state.lightd.containers.get('k6-server-0');
     expect(c?.state).toBe('running'); // AUTO_START started it
-    expect(c?.commands.filter((x) => x.startsWith('echo k6-0-')).length).toBe(r.count('lightd_command_echo_ms'));
+    // Every echo measured was a command the container ran (the last few may still be in flight when the session closes).
+    expect(c?.commands.filter((x) => x.startsWith('echo k6-0-')).length).toBeGreaterThanOrEqual(r.count('lightd_command_echo_ms'));
     expect(b.servers.lightd!.counters).toMatchObject({ refused: 0, invalidMessages: 0 });
   });
 
@@ -129,7 +131,7 @@ describe.concurrent('k6 scripts, one VU each, against the real mock backend', { 
 
   it('control-plane: events from a real FleetAgent and a job, fan-out measured from their timestamps', async (t) => {
     const b = await mock(t);
-    const vu = runVu('control-plane', { BASE_URL: base(b, 'controlPlane'), DURATION: '3s' });
+    const vu = runVu('control-plane', { BASE_URL: base(b, 'controlPlane'), DURATION: '8s' });
     await until('the VU subscribed', () => b.servers.controlPlane!.clientCount() === 1);
     const host = new HostModel(3);
     const agent = new FleetAgent({ url: b.fleetUrl, apiKey: 'fleetwire-dev-key', nodeId: 'cp-node-1', metrics: () => (host.step(5), fleetHeartbeat('cp-node-1', 'online', host).metrics), heartbeatIntervalMs: 200 });
@@ -159,7 +161,7 @@ describe.concurrent('k6 scripts, one VU each, against the real mock backend', { 
       ...vus.map((vu) => runVu('fleet', { ...env, BASE_URL: b.fleetUrl }, { vu })),
       ...vus.map((vu) => runVu('monitor', { ...env, BASE_URL: base(b, 'monitor') }, { vu })),
       ...vus.map((vu) => runVu('vstats', { ...env, BASE_URL: base(b, 'vstats') }, { vu })),
-      ...vus.map((vu) => runVu('lightd', { ...env, BASE_URL: base(b, 'lightd'), ADMIN_URL: b.adminUrl!, ADMIN_TOKEN: b.adminToken }, { vu })),
+      ...vus.map((vu) => runVu('lightd', { ...env, BASE_URL: base(b, 'lightd'), ADMIN_URL: b.adminUrl!, ADMIN_TOKEN: b.adminToken, DURATION: '8s' }, { vu })),
     ]);
     const metrics = ['fleet', 'monitor', 'vstats', 'lightd'].flatMap((d) => vus.map(() => `${d}_lifecycle_success`));
     runs.forEach((r, i) => allSucceeded(r, metrics[i]!));
