@@ -72,6 +72,15 @@ describe('SocketIoClient acks', () => {
     expect(seen.late).toEqual([{ id, event: 'heartbeat', rttMs: 2500 }]);
   });
 
+  it('ignores acks still in flight when the session ended (no FW_ACK_UNKNOWN after disconnect)', () => {
+    const { c, seen } = joined();
+    const id = c.emit('heartbeat', {}, () => {}) as number;
+    c.disconnect();
+    c.handleFrame(`43/fleet,${id}[{"success":true}]`);
+    expect(seen.protocol).toEqual([]);
+    expect(seen.late).toEqual([]);
+  });
+
   it('still reports an ack for an id never sent as FW_ACK_UNKNOWN', () => {
     const { c, seen } = joined();
     c.handleFrame('43/fleet,99[{"success":true}]');

@@ -70,8 +70,14 @@ export class SocketIoClient {
     this.acks = new AckTracker(opts.ackTimeoutMs ?? 10_000, this.now);
   }
 
-  /** Handles one frame received from the socket. Never throws on bad input. */
+  /**
+   * Handles one frame received from the socket. Never throws on bad input.
+   * Frames still arriving after the client closed (acks in flight when the
+   * session ended, whose pending entries were dropped) are ignored, not
+   * reported as acks for unknown ids.
+   */
   handleFrame(data: unknown): void {
+    if (this.state === 'closed') return;
     const f = decodeFrame(data);
     switch (f.kind) {
       case 'error':

@@ -155,7 +155,7 @@ describe.concurrent('k6 scripts, one VU each, against the real mock backend', { 
 
   it('three VUs per dialect on the one dev key: distinct nodes and containers, no interference', async (t) => {
     const b = await mock(t);
-    const env = { AGENTS: '3' };
+    const env = { AGENTS: '3', DURATION: '6s' };
     const vus = [1, 2, 3];
     const runs = await Promise.all([
       ...vus.map((vu) => runVu('fleet', { ...env, BASE_URL: b.fleetUrl }, { vu })),
@@ -173,7 +173,7 @@ describe.concurrent('k6 scripts, one VU each, against the real mock backend', { 
   it('malformed frames from the mock (fault injection) count as protocol errors in every script', async (t) => {
     const b = await mock(t);
     // Long enough that all five VUs (five worker threads starting on a busy 2-core box) overlap.
-    const env = { DURATION: '12s' };
+    const env = { DURATION: '25s' };
     const runs = {
       fleet: runVu('fleet', { ...env, BASE_URL: b.fleetUrl }),
       monitor: runVu('monitor', { ...env, BASE_URL: base(b, 'monitor') }),
@@ -181,7 +181,7 @@ describe.concurrent('k6 scripts, one VU each, against the real mock backend', { 
       lightd: runVu('lightd', { ...env, BASE_URL: base(b, 'lightd'), ADMIN_URL: b.adminUrl!, ADMIN_TOKEN: b.adminToken }),
       'control-plane': runVu('control-plane', { ...env, BASE_URL: base(b, 'controlPlane') }),
     };
-    await until('every VU connected', () => b.fleet.connectedNodes().length === 1 && b.servers.monitor!.connectedAgents().length === 1 && b.servers.vstats!.agentCount() === 1 && b.servers.lightd!.clientCount() === 1 && b.servers.controlPlane!.clientCount() === 1, 11_000);
+    await until('every VU connected', () => b.fleet.connectedNodes().length === 1 && b.servers.monitor!.connectedAgents().length === 1 && b.servers.vstats!.agentCount() === 1 && b.servers.lightd!.clientCount() === 1 && b.servers.controlPlane!.clientCount() === 1, 24_000);
     expect(b.faults.malformed({ kind: 'invalid-json' }).sent).toBe(5);
     expect(b.faults.malformed({ kind: 'invalid-schema', dialect: 'fleet' }).sent).toBe(1);
     for (const [script, p] of Object.entries(runs)) {
