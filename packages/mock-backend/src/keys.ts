@@ -1,6 +1,8 @@
 /**
  * API keys the mock backend accepts (fleet, monitor, vstats share one list).
- * File format: one key per line; blank lines and lines starting with # are ignored.
+ * File format: one key per line, optionally followed by whitespace and the fleet
+ * node id the key stands for (`fw_… gpu-7`); blank lines and lines starting
+ * with # are ignored.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
@@ -35,10 +37,17 @@ export class KeyStore {
   /** True when built without keys: the dev key and every `dev-<nodeId>` key are accepted. */
   readonly devMode: boolean;
 
-  /** @param keys accepted keys; default (undefined): dev mode, {@link DEV_KEY} plus per-node `dev-<nodeId>` keys. */
-  constructor(keys?: Iterable<string>) {
+  /** Key → fleet node id pairs configured with the keys (a fleet key registers only its node). */
+  readonly nodes: ReadonlyMap<string, string>;
+
+  /**
+   * @param keys accepted keys; default (undefined): dev mode, {@link DEV_KEY} plus per-node `dev-<nodeId>` keys.
+   * @param nodes key → node id pairs (see {@link nodes}); default none: a key binds to the first node it registers.
+   */
+  constructor(keys?: Iterable<string>, nodes: Iterable<readonly [string, string]> = []) {
     this.devMode = keys === undefined;
     this.keys = new Set(keys ?? [DEV_KEY]);
+    this.nodes = new Map(nodes);
   }
 
   has(key: unknown): key is string {
@@ -68,12 +77,21 @@ export class KeyStore {
     return [...this.keys];
   }
 
-  /** Parses the keys-file format. */
+  /** Parses the keys-file format: the keys (a `KEY NODE_ID` line gives its key). */
   static parse(text: string): string[] {
+    return KeyStore.parseEntries(text).map((e) => e.key);
+  }
+
+  /** Parses the keys-file format into `{ key, nodeId? }` entries. */
+  static parseEntries(text: string): { key: string; nodeId?: string }[] {
     return text
       .split(/\r?\n/)
       .map((l) => l.trim())
-      .filter((l) => l.length > 0 && !l.startsWith('#'));
+      .filter((l) => l.length > 0 && !l.startsWith('#'))
+      .map((l) => {
+        const [key, nodeId] = l.split(/\s+/, 2) as [string, string | undefined];
+        return nodeId ? { key, nodeId } : { key };
+      });
   }
 
   /** Reads a keys file; throws a message naming the file when it is unreadable or empty. */
@@ -84,9 +102,12 @@ export class KeyStore {
     } catch (err) {
       throw new Error(`cannot read keys file ${path}: ${(err as Error).message}`);
     }
-    const keys = KeyStore.parse(text);
-    if (keys.length === 0) throw new Error(`keys file ${path} has no keys (one API key per line)`);
-    return new KeyStore(keys);
+    const entries = KeyStore.parseEntries(text);
+    if (entries.length === 0) throw new Error(`keys file ${path} has no keys (one API key per line)`);
+    return new KeyStore(
+      entries.map((e) => e.key),
+      entries.flatMap((e) => (e.nodeId ? [[e.key, e.nodeId] as const] : [])),
+    );
   }
 }
 

@@ -9,6 +9,7 @@ import { ErrorCodes, FleetwireError, fleet } from '@fleetwire/sdk';
 import type { FleetState } from '../state/fleet.js';
 import { fingerprint, type KeyStore } from '../keys.js';
 import { silentLogger, type Logger } from '../logger.js';
+import { NodeBindings } from './bindings.js';
 
 const V = fleet.fleetValidators;
 
@@ -18,6 +19,11 @@ export interface FleetServerOptions {
   logger?: Logger;
   /** Keep every message received (for tests). Default false: 10,000 agents would fill memory. */
   record?: boolean;
+  /**
+   * Key → node pairs bound from the start (on top of `keys.nodes`, the keys file's
+   * `KEY NODE_ID` lines). Other keys bind to the first node they register.
+   */
+  nodeKeys?: Iterable<readonly [string, string]>;
   /** How long a command waits for the agent's receipt ack. Default 5000 ms. */
   commandAckTimeoutMs?: number;
   /** Fault-injection and metrics hooks (the mock backend's admin side); none by default. */
@@ -55,6 +61,8 @@ export interface FleetCounters {
   heartbeats: number;
   authFailures: number;
   protocolErrors: number;
+  /** Claims of a node bound to another key (or of a second node by a bound key), refused. */
+  nodeRefusals: number;
 }
 
 /** Extracts the key from `auth.token` or an `Authorization: Bearer` header. */
@@ -70,15 +78,18 @@ export function keyFromHandshake(hs: { auth?: Record<string, unknown>; headers: 
 export class FleetServer {
   readonly nsp: Namespace;
   readonly received: Received[] = [];
-  readonly counters: FleetCounters = { heartbeats: 0, authFailures: 0, protocolErrors: 0 };
+  readonly counters: FleetCounters = { heartbeats: 0, authFailures: 0, protocolErrors: 0, nodeRefusals: 0 };
   private readonly byNode = new Map<string, Socket>();
   private readonly log: Logger;
+  /** Key ↔ node ownership (see bindings.ts). */
+  readonly bindings: NodeBindings;
 
   constructor(
     io: Server,
     private readonly opts: FleetServerOptions,
   ) {
     this.log = opts.logger ?? silentLogger;
+    this.bindings = new NodeBindings(opts.keys, [...opts.keys.nodes, ...(opts.nodeKeys ?? [])]);
     this.nsp = io.of(fleet.FLEET_NAMESPACE);
     this.nsp.use((socket, next) => {
       const key = keyFromHandshake(socket.handshake);
@@ -91,15 +102,20 @@ export class FleetServer {
       }
       const given = socket.handshake.auth?.nodeId;
       const nodeId = typeof given === 'string' && given ? given : null;
-      // A per-node dev key (dev-<id>) stands for node <id> only.
-      const bound = opts.keys.devNodeId(key);
-      if (bound !== null && nodeId !== null && nodeId !== bound) {
+      // A key stands for one node (a dev-<id> key, a configured pair, or the first node it
+      // registered) and a node for one key: claiming another's node is refused at the handshake,
+      // a CONNECT_ERROR the agent reads as a final refusal.
+      const problem = nodeId === null ? null : this.bindings.problem(key, nodeId);
+      if (problem !== null) {
         this.counters.authFailures++;
-        const err = new Error(`the dev key ${key} is node ${bound}'s, not ${nodeId}'s`) as Error & { data?: unknown };
-        err.data = { code: ErrorCodes.FW_AUTH_REJECTED };
+        this.counters.nodeRefusals++;
+        this.log.warn('fleet: refused a key claiming a node that is not its own', { address: socket.handshake.address, key: fingerprint(key), nodeId, problem });
+        const err = new Error(`node refused: ${problem}`) as Error & { data?: unknown };
+        err.data = { code: ErrorCodes.FW_AUTH_REJECTED, nodeId };
         return next(err);
       }
-      socket.data.nodeId = nodeId ?? bound;
+      socket.data.key = key;
+      socket.data.nodeId = nodeId ?? this.bindings.nodeOf(key);
       next();
     });
     this.nsp.on('connection', (socket) => this.onConnection(socket));
@@ -156,16 +172,30 @@ export class FleetServer {
 
   private onConnection(socket: Socket): void {
     const { state } = this.opts;
-    let nodeId: string | null = socket.data.nodeId;
-    const bind = (id: string) => {
+    let nodeId: string | null = null;
+    const key = socket.data.key as string;
+    /** Registers this connection as node `id`; false (nothing changed) when its key may not. */
+    const bind = (id: string): boolean => {
+      const problem = this.bindings.claim(key, id);
+      if (problem !== null) {
+        this.counters.nodeRefusals++;
+        this.log.warn('fleet: refused a key claiming a node that is not its own', { key: fingerprint(key), nodeId: id, problem });
+        return false;
+      }
       nodeId = id;
       const prev = this.byNode.get(id);
       if (prev && prev !== socket) prev.disconnect(true); // a node has one live connection: the newest wins
       this.byNode.set(id, socket);
       state.markOnline(id);
       this.log.info('fleet: node online', { nodeId: id });
+      return true;
     };
-    if (nodeId) bind(nodeId);
+    const claimed = socket.data.nodeId as string | null;
+    if (claimed && !bind(claimed)) {
+      // Bound by another connection between this one's handshake and now.
+      socket.disconnect(true);
+      return;
+    }
 
     const hooks = this.opts.hooks;
     const ok = (ack: unknown, event: string, t0: number) => {
@@ -198,8 +228,9 @@ export class FleetServer {
       const t0 = hooks ? performance.now() : 0;
       record?.('heartbeat', payload);
       if (!V.heartbeat.check(payload)) return reject(ack, 'heartbeat', V.heartbeat.explain(payload));
-      if (nodeId === null) bind(payload.nodeId);
-      else if (payload.nodeId !== nodeId) return reject(ack, 'heartbeat', [`/nodeId: this connection is node ${nodeId}, not ${payload.nodeId}`]);
+      if (nodeId === null) {
+        if (!bind(payload.nodeId)) return reject(ack, 'heartbeat', [`/nodeId: node ${payload.nodeId} is not this key's node`]);
+      } else if (payload.nodeId !== nodeId) return reject(ack, 'heartbeat', [`/nodeId: this connection is node ${nodeId}, not ${payload.nodeId}`]);
       this.counters.heartbeats++;
       state.heartbeat(payload);
       ok(ack, 'heartbeat', t0);
