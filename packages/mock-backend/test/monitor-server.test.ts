@@ -81,6 +81,23 @@ describe('mock monitor server, agent socket (raw clients)', () => {
     expect(c.ws.readyState).toBe(1);
   });
 
+  it('a metrics timestamp that is not ISO 8601 ("yesterday") gets the documented "Invalid message format"; a real one is stored', async () => {
+    const s = await server();
+    const c = client(s, '/api/v1/agents/ws');
+    c.send({ type: 'auth', api_key: KEY });
+    const { server_id } = (await c.next()) as { server_id: string };
+    for (const timestamp of ['yesterday', '2024-01-01', '1704067200']) {
+      c.send({ ...metrics(server_id), timestamp });
+      expect(await c.next()).toEqual({ type: 'error', message: 'Invalid message format' });
+    }
+    c.send({ ...metrics(server_id), timestamp: '2024-01-01T00:00:00Z' });
+    c.send({ type: 'nope' }); // its error reply proves the metrics before it were processed
+    await c.next();
+    expect(s.state.server(server_id).metricsCount).toBe(1);
+    expect(s.state.server(server_id).lastMetrics?.timestamp).toBe('2024-01-01T00:00:00Z');
+    expect(c.ws.readyState).toBe(1);
+  });
+
   it('frames above maxPayload close the socket (1009) instead of being buffered', async () => {
     const s = await server({ maxPayload: 1024 });
     const c = client(s, '/api/v1/agents/ws');

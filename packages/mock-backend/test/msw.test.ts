@@ -44,9 +44,8 @@ describe('msw handlers: the SDK in process', () => {
   it('monitor: MonitorAgent auth + metrics into the shared state, and a command round-trip', async () => {
     const exec = simulatedExecutor();
     const a = track(new MonitorAgent({ url: mock.urls.monitor, apiKey: KEY, metrics: () => ({ cpu_percent: 12, memory_percent: 34, disk_usage: [], network: [] }), onCommand: exec.onCommand, backoff }));
-    const connected = new Promise<{ serverId: string }>((r) => a.once('connected', r));
-    a.connect();
-    const { serverId } = await connected;
+    await a.connect();
+    const serverId = a.serverId!;
     expect(serverId).toBe(mock.state.monitor.serverIdForKey(KEY));
     await until(() => mock.state.monitor.server(serverId).metricsCount >= 1, 'metrics in the state');
     expect(mock.state.monitor.server(serverId).lastMetrics).toMatchObject({ cpu_percent: 12, memory_percent: 34 });
@@ -143,12 +142,12 @@ describe('msw handlers: the SDK in process', () => {
     const m2 = createMswHandlers({ urls: { controlPlane: 'ws://cp.msw.test' }, dialects: ['controlPlane'] });
     server.use(...m2.handlers);
     const c = track(new ControlPlaneEvents({ url: m2.urls.controlPlane, backoff: { initialDelayMs: 5_000, maxDelayMs: 5_000 } }));
-    const disconnected = new Promise<{ code: number }>((r) => c.once('disconnected', r));
+    const disconnected = new Promise<{ closeCode?: number }>((r) => c.once('disconnected', r));
     c.on('error', () => {});
     c.connect();
     await until(() => m2.controlPlane.clientCount() === 1, 'connected');
     m2.close();
-    expect((await disconnected).code).toBe(1001);
+    expect((await disconnected).closeCode).toBe(1001);
     server.resetHandlers();
   });
 

@@ -7,6 +7,8 @@
 export { ErrorCodes, FleetwireError, invalidArgument, messageOf, type ErrorCode } from './core/errors.js';
 export { Backoff, DEFAULT_BACKOFF, CONTROL_PLANE_DOCUMENTED_BACKOFF, type BackoffOptions } from './core/backoff.js';
 export { TransitionCodes, type ConnectionState, type StateTransition, type TransitionCode } from './core/state.js';
+export type { FleetwireClient, ClientEvents, ConnectOptions, ConnectedInfo, DisconnectedInfo, RetryInfo } from './core/client.js';
+export type { TokenSource } from './core/inbound.js';
 export { Reconnector, type ReconnectOptions, type Failure } from './core/reconnector.js';
 export { AckOutbox, type OutboxOptions, type OutboxEntry } from './core/outbox.js';
 export { SendQueue } from './core/send-queue.js';
@@ -14,6 +16,7 @@ export { TypedEmitter } from './core/emitter.js';
 export { timerScheduler, type Scheduler } from './core/scheduler.js';
 export { createSharedScheduler, type SharedScheduler, type SharedSchedulerOptions } from './core/shared-scheduler.js';
 export type { Static, TSchema, Validator } from './core/schema.js';
+export { IsoTimestamp, isIsoTimestamp, ISO_8601_PATTERN } from './core/timestamp.js';
 export {
   WsTransport,
   defaultWebSocket,
@@ -26,31 +29,16 @@ export {
 } from './transports/websocket.js';
 export { namespaceUrl, type IoFactory, type IoOptions } from './transports/socketio.js';
 
-// ── fleet (Socket.IO, /fleet) ──────────────────────────────────────────────
-export * as fleet from './protocols/fleet/messages.js';
-export { FleetAgent, type FleetAgentOptions } from './protocols/fleet/agent.js';
-export type { FleetAgentEvents, StartResult, StopResult, StartError } from './protocols/fleet/events.js';
-
-// ── vstats (plain WebSocket, /ws/agent and /ws) ────────────────────────────
-export * as vstats from './protocols/vstats/messages.js';
-export { VStatsAgent, type VStatsAgentOptions, type SystemMetricsInput } from './protocols/vstats/agent.js';
-export { VStatsDashboard, type VStatsDashboardOptions } from './protocols/vstats/dashboard.js';
-export type { VStatsAgentEvents, VStatsDashboardEvents, VStatsConnectionEvents, VStatsServer } from './protocols/vstats/events.js';
-
-// ── control-plane (plain WebSocket, /ws, push-only) ────────────────────────
-export * as controlPlane from './protocols/control-plane/messages.js';
-export { ControlPlaneEvents, type ControlPlaneEventsOptions } from './protocols/control-plane/client.js';
-export {
-  matchesPattern,
-  patternsFor,
-  isPattern,
-  type ControlPlaneClientEvents,
-  type ControlPlaneConnectionEvents,
-  type ControlPlanePattern,
-} from './protocols/control-plane/events.js';
-
-// ── monitor (plain WebSocket, JSON {type}) ─────────────────────────────────
+// ── the dialects ───────────────────────────────────────────────────────────
+// One scheme for all five: what travels on the wire (message types, their
+// TypeBox schemas and validators, paths, constants) lives in one namespace per
+// dialect — `fleet`, `monitor`, `lightd`, `vstats`, `controlPlane`, e.g.
+// `fleet.StartInstance`, `monitor.Command`, `vstats.SystemMetrics` — because the
+// dialects reuse names (`AgentMetrics` is two different messages). What is the
+// SDK's own API — the clients, their options, their event maps and what your
+// handlers return (`StartResult`, `CommandResult`) — is top-level.
+export * from './protocols/fleet/index.js';
 export * from './protocols/monitor/index.js';
-
-// ── lightd (plain WebSocket, JSON {event}) ─────────────────────────────────
 export * from './protocols/lightd/index.js';
+export * from './protocols/vstats/index.js';
+export * from './protocols/control-plane/index.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CONTROL_PLANE_EVENTS, controlPlaneValidators as V, isPattern, matchesPattern, patternsFor } from '../src/protocols/control-plane/index.js';
+import { CONTROL_PLANE_EVENTS, controlPlaneValidators as V } from '../src/protocols/control-plane/messages.js';
+import { isPattern, matchesPattern, patternsFor } from '../src/protocols/control-plane/events.js';
 
 const T = '2024-01-15T10:30:00.000Z';
 /** One valid payload per event; the three documented ones copied from control-plane.md. */

@@ -1,7 +1,8 @@
 /** ControlPlaneEvents against the real mock control-plane on an HttpHost on port 0. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { CONTROL_PLANE_DOCUMENTED_BACKOFF, ErrorCodes, FleetwireError } from '../src/index.js';
-import { CONTROL_PLANE_EVENTS, ControlPlaneEvents, type ControlPlaneEventsOptions, type ControlPlaneMessage } from '../src/protocols/control-plane/index.js';
+import { ControlPlaneEvents, type ControlPlaneEventsOptions } from '../src/protocols/control-plane/index.js';
+import { CONTROL_PLANE_EVENTS, type ControlPlaneMessage } from '../src/protocols/control-plane/messages.js';
 import { listen } from '../../mock-backend/src/http-host.js';
 import { FleetState } from '../../mock-backend/src/state/fleet.js';
 import { attachControlPlane, type ControlPlaneOptions } from '../../mock-backend/src/control-plane/index.js';

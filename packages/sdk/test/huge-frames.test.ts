@@ -5,7 +5,7 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ControlPlaneEvents, ErrorCodes, type FleetwireError } from '@fleetwire/sdk';
+import { ControlPlaneEvents, ErrorCodes, type RetryInfo } from '@fleetwire/sdk';
 import { until } from '../../../test-support/index.js';
 
 let wss: WebSocketServer | null = null;
@@ -23,16 +23,16 @@ it('a frame over maxPayload closes the socket, is reported, and the client recon
     ws.send(JSON.stringify({ event: 'instance:log', data }));
   });
   const c = new ControlPlaneEvents({ url: `ws://127.0.0.1:${port}`, maxPayload: 1024, backoff: { initialDelayMs: 10, maxDelayMs: 20 } });
-  const errors: FleetwireError[] = [];
+  const retries: RetryInfo[] = [];
   const messages: string[] = [];
-  c.on('error', (e) => errors.push(e));
+  c.on('reconnecting', (r) => retries.push(r));
   c.on('instance:log', (d) => messages.push(d.message));
   c.connect();
   await until(() => messages.length === 1, 'the next event after the reconnect');
   expect(messages).toEqual(['ok']);
   expect(connections).toBe(2);
   // `ws` closes locally with 1006 and names the cause, which the SDK passes on.
-  const lost = errors.find((e) => e.code === ErrorCodes.FW_CONNECTION_LOST);
+  const lost = retries.find((r) => r.error?.code === ErrorCodes.FW_CONNECTION_LOST)?.error;
   expect(lost?.message).toMatch(/Max payload size exceeded/);
   c.close();
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes, type FleetwireError, type Scheduler, type StateTransition } from '../src/index.js';
+import { ErrorCodes, type ConnectedInfo, type FleetwireError, type Scheduler, type StateTransition } from '../src/index.js';
 import { simulatedExecutor } from '../../mock-backend/src/monitor/index.js';
 import type { monitor } from '../src/protocols/monitor/index.js';
 import { once, until } from './helpers.js';
@@ -11,11 +11,13 @@ describe('MonitorAgent against the mock monitor server', () => {
     const ticks: { interval: number; fn: () => void }[] = [];
     const manual: Scheduler = { every: (interval, fn) => (ticks.push({ interval, fn }), () => {}) };
     const a = monitorAgent(s, { scheduler: manual, metricsIntervalMs: 5000 });
-    const connected = once<[{ serverId: string; message?: string }]>(a, 'connected');
-    a.connect();
-    const [info] = await connected;
+    const authSuccess = once<[{ serverId: string; message?: string }]>(a, 'auth_success');
+    const connected = once<[ConnectedInfo]>(a, 'connected');
+    await a.connect();
+    const [info] = await authSuccess;
     const expectedId = s.state.serverIdForKey(KEY_A);
     expect(info).toEqual({ serverId: expectedId, message: 'Connected successfully' });
+    expect((await connected)[0]).toEqual({ reason: `auth_success as ${expectedId}`, reconnected: false });
     expect(a.serverId).toBe(expectedId);
     expect(a.state).toBe('connected');
     await until(() => s.state.server(expectedId).metricsCount === 1, 'first metrics at once');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes, type FleetwireError } from '../src/index.js';
+import { ErrorCodes, type DisconnectedInfo, type FleetwireError } from '../src/index.js';
 import { MonitorLogStream, MonitorMetricsStream, type monitor } from '../src/protocols/monitor/index.js';
 import { once, until } from './helpers.js';
 import { KEY_A, KEY_B, body, monitorAgent, monitorServer, stream } from './monitor-helpers.js';
@@ -54,6 +54,35 @@ describe('MonitorMetricsStream / MonitorLogStream against the mock monitor serve
     expect(alerts[0]).toMatchObject({ level: 'CRITICAL', message: 'node hot' });
   });
 
+  it.each([
+    ['metrics', MonitorMetricsStream],
+    ['logs', MonitorLogStream],
+  ] as const)('%s stream: a refused token is never `connected`: connecting → closed (AUTH_REJECTED), connect() rejects', async (_kind, Stream) => {
+    const s = await monitorServer();
+    // A long accept window, so only the server's answer decides (the refusal comes within milliseconds).
+    const st = stream(Stream, s, { serverId: 'srv', token: 'not-a-jwt', authAcceptMs: 30_000 });
+    let connected = 0;
+    const states: string[] = [];
+    st.on('connected', () => connected++);
+    st.on('state', (t) => states.push(`${t.to}:${t.code}`));
+    st.on('error', () => {});
+    await expect(st.connect()).rejects.toMatchObject({ code: ErrorCodes.FW_AUTH_REJECTED, message: expect.stringContaining('Invalid or expired token') });
+    expect(connected).toBe(0);
+    expect(states).toEqual(['connecting:CONNECT_CALLED', 'closed:AUTH_REJECTED']);
+  });
+
+  it('a good token is `connected` once accepted: at the first data message, before the accept window ends', async () => {
+    const s = await monitorServer();
+    const id = s.state.serverIdForKey(KEY_A);
+    const st = stream(MonitorLogStream, s, { serverId: id, token: await s.mintToken('user-1'), authAcceptMs: 60_000 });
+    const ready = st.connect();
+    await until(() => s.server.frontends.count(id, 'logs') === 1, 'stream authenticated on the server');
+    expect(st.state).toBe('connecting'); // the document sent nothing yet: not known to be accepted
+    s.pushLog(id, { level: 'INFO', message: 'hello', timestamp: '2024-01-01T00:00:00Z' });
+    await expect(ready).resolves.toBe(st);
+    expect(st.state).toBe('connected');
+  });
+
   it('a bad token: error reply + close → terminal FW_AUTH_REJECTED carrying the server\'s message', async () => {
     const s = await monitorServer();
     const st = stream(MonitorMetricsStream, s, { serverId: 'srv', token: 'not-a-jwt', backoff: { initialDelayMs: 1, maxDelayMs: 5 } });
@@ -64,8 +93,9 @@ describe('MonitorMetricsStream / MonitorLogStream against the mock monitor serve
     st.connect();
     await until(() => st.state === 'closed', 'closed');
     expect(serverErrors).toEqual(['Invalid or expired token']);
-    expect(errs.map((e) => e.code)).toEqual([ErrorCodes.FW_REMOTE_ERROR, ErrorCodes.FW_AUTH_REJECTED]);
-    expect(errs[1]!.message).toContain('Invalid or expired token');
+    // One fault, not two: the error reply before acceptance is the refusal itself.
+    expect(errs.map((e) => e.code)).toEqual([ErrorCodes.FW_AUTH_REJECTED]);
+    expect(errs[0]!.message).toContain('Invalid or expired token');
     await new Promise((r) => setTimeout(r, 100));
     expect(s.server.frontends.counters.authFailures).toBe(1);
   });
@@ -81,6 +111,8 @@ describe('MonitorMetricsStream / MonitorLogStream against the mock monitor serve
     });
     const codes: string[] = [];
     st.on('error', (e) => codes.push(e.code));
+    const drops: DisconnectedInfo[] = [];
+    st.on('disconnected', (d) => drops.push(d));
     const logs: string[] = [];
     st.on('log', (l) => logs.push(l.message));
     st.connect();
@@ -91,7 +123,9 @@ describe('MonitorMetricsStream / MonitorLogStream against the mock monitor serve
     s.pushLog(id, { level: 'INFO', message: 'after refresh' });
     await until(() => logs.includes('after refresh'), 'logs flow again');
     expect(logs).toEqual(['before expiry', 'after refresh']);
-    expect(codes).toEqual([ErrorCodes.FW_REMOTE_ERROR, ErrorCodes.FW_TOKEN_EXPIRED]);
+    // The server's "Token expired" message is reported; the renewal itself is routine: `disconnected`, not `error`.
+    expect(codes).toEqual([ErrorCodes.FW_REMOTE_ERROR]);
+    expect(drops).toEqual([{ code: 'TOKEN_EXPIRED', reason: 'Token expired', closeCode: 1008, willRetry: true }]);
     expect(st.state).toBe('connected');
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { vstatsAgentValidators as A, vstatsDashboardValidators as D, systemMetricsValidator } from '../src/protocols/vstats/index.js';
+import { vstatsAgentValidators as A, vstatsDashboardValidators as D, systemMetricsValidator } from '../src/protocols/vstats/messages.js';
 import { sampleReport } from './vstats-fixtures.js';
 
 const ts = '2024-01-01T12:00:00Z';

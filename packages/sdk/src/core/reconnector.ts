@@ -1,10 +1,13 @@
 /**
- * The reconnect loop every client shares: owns the state machine, the backoff
- * and the retry timer; a client supplies `attempt()` (open one transport) and
- * reports back with `opened()` / `failed()`. Keeping the policy here means the
- * five dialects cannot drift apart on what "retry" or "terminal" means.
+ * The reconnect loop every client shares: owns the state machine, the backoff,
+ * the retry timer and the promises returned by connect(); a client supplies
+ * `attempt()` (open one transport) and reports back with `opened()` /
+ * `failed()`. Keeping the policy here means the five dialects cannot drift
+ * apart on what "retry", "terminal", `connected` or `disconnected` mean.
  */
 import { Backoff, type BackoffOptions } from './backoff.js';
+import type { ConnectedInfo, ConnectOptions, DisconnectedInfo, RetryInfo } from './client.js';
+import { ErrorCodes, FleetwireError, type ErrorCode } from './errors.js';
 import { StateMachine, TransitionCodes, type StateTransition, type TransitionCode } from './state.js';
 import type { TimerHandle } from './timers.js';
 
@@ -16,7 +19,7 @@ export interface ReconnectOptions {
    * stopping. Default false: a bad key must not hammer a control plane.
    */
   retryOnAuthFailure?: boolean;
-  /** Reconnect at all after a lost connection. Default true. */
+  /** Reconnect at all after a lost connection or a failed attempt. Default true. */
   reconnect?: boolean;
 }
 
@@ -27,6 +30,10 @@ export interface Failure {
   auth?: boolean;
   /** Always terminal (e.g. token expired with no provider). */
   terminal?: boolean;
+  /** The WebSocket close code, when there was one. */
+  closeCode?: number;
+  /** The failure as an error with its context: carried by `reconnecting`, and what connect() rejects with when final. */
+  error?: FleetwireError;
 }
 
 export interface ReconnectorHooks {
@@ -34,9 +41,31 @@ export interface ReconnectorHooks {
   attempt(): void;
   /** Every state transition. */
   onTransition(t: StateTransition): void;
-  /** A retry was scheduled in `delayMs` (attempt n since the last healthy connection). */
-  onRetryScheduled?(delayMs: number, attempt: number): void;
+  /** A retry was scheduled. */
+  onRetryScheduled?(info: RetryInfo): void;
+  /** The state became `connected`. */
+  onConnected?(info: ConnectedInfo): void;
+  /** A connected client lost its connection (after the state changed). */
+  onDisconnected?(info: DisconnectedInfo): void;
 }
+
+interface Waiter {
+  resolve(): void;
+  reject(err: FleetwireError): void;
+  timer: TimerHandle | null;
+}
+
+/** The error code a terminal transition's code stands for (what connect() rejects with when no Failure error was given). */
+const TERMINAL_ERROR: Partial<Record<TransitionCode, ErrorCode>> = {
+  AUTH_REJECTED: ErrorCodes.FW_AUTH_REJECTED,
+  TOKEN_EXPIRED: ErrorCodes.FW_TOKEN_EXPIRED,
+  RETRIES_EXHAUSTED: ErrorCodes.FW_RETRIES_EXHAUSTED,
+  CLOSE_CALLED: ErrorCodes.FW_CLOSED,
+  CONNECT_FAILED: ErrorCodes.FW_CONNECT_FAILED,
+  CONNECTION_LOST: ErrorCodes.FW_CONNECTION_LOST,
+};
+
+const noop = (): void => {};
 
 export class Reconnector {
   readonly machine: StateMachine;
@@ -51,6 +80,10 @@ export class Reconnector {
    * `connected` with nothing underneath and the pending retry cancelled.
    */
   private attemptInFlight = false;
+  /** Pending connect() promises; null when there are none (most agents never await). */
+  private waiters: Set<Waiter> | null = null;
+  /** Connections accepted since the last connect() from idle/closed. */
+  private connections = 0;
 
   constructor(
     private readonly options: ReconnectOptions,
@@ -64,11 +97,35 @@ export class Reconnector {
     return this.machine.state;
   }
 
+  /**
+   * start() plus a promise of `value` for the first accepted connection (see
+   * FleetwireClient.connect). Already connected: resolves at once. The promise
+   * carries a no-op handler, so a caller that ignores it gets no unhandled rejection.
+   */
+  connect<T>(value: T, options: ConnectOptions = {}): Promise<T> {
+    if (this.machine.state === 'connected') return Promise.resolve(value);
+    const p = new Promise<T>((resolve, reject) => {
+      const w: Waiter = { resolve: () => resolve(value), reject, timer: null };
+      const ms = options.timeoutMs;
+      if (ms !== undefined) {
+        w.timer = setTimeout(() => {
+          this.waiters?.delete(w);
+          reject(new FleetwireError(ErrorCodes.FW_TIMEOUT, `no accepted connection within ${ms} ms; still ${this.machine.state}`, { timeoutMs: ms, state: this.machine.state }));
+        }, ms);
+      }
+      (this.waiters ??= new Set()).add(w);
+    });
+    p.catch(noop);
+    this.start();
+    return p;
+  }
+
   /** idle/closed → connecting, then the first attempt. No-op when already active. */
   start(): void {
     const s = this.machine.state;
     if (s !== 'idle' && s !== 'closed') return;
     if (s === 'closed') this.backoff.reset();
+    this.connections = 0;
     this.machine.transition('connecting', TransitionCodes.CONNECT_CALLED, 'connect() called');
     this.runAttempt();
   }
@@ -85,6 +142,8 @@ export class Reconnector {
     this.attemptInFlight = false;
     this.backoff.connected();
     this.machine.transition('connected', TransitionCodes.CONNECTED, reason);
+    this.hooks.onConnected?.({ reason, reconnected: this.connections++ > 0 });
+    this.settle(null);
     return true;
   }
 
@@ -95,17 +154,20 @@ export class Reconnector {
     this.attemptInFlight = false;
     this.backoff.disconnected();
     const terminal = f.terminal || (f.auth && !this.options.retryOnAuthFailure) || this.options.reconnect === false;
-    if (terminal) {
-      this.machine.transition('closed', f.code, f.reason);
-      return;
-    }
-    const delay = this.backoff.next();
+    const delay = terminal ? null : this.backoff.next();
     if (delay === null) {
-      this.machine.transition('closed', TransitionCodes.RETRIES_EXHAUSTED, `gave up after ${this.backoff.attempts} attempts; last: ${f.reason}`);
+      const exhausted = !terminal;
+      const code = exhausted ? TransitionCodes.RETRIES_EXHAUSTED : f.code;
+      const reason = exhausted ? `gave up after ${this.backoff.attempts} attempts; last: ${f.reason}` : f.reason;
+      this.machine.transition('closed', code, reason);
+      if (s === 'connected') this.hooks.onDisconnected?.(disconnectInfo(f, false));
+      this.settle(exhausted ? new FleetwireError(ErrorCodes.FW_RETRIES_EXHAUSTED, reason, {}, { cause: f.error }) : errorOf(f));
       return;
     }
-    this.machine.transition('reconnecting', f.code, f.reason);
-    this.hooks.onRetryScheduled?.(delay, this.backoff.attempts);
+    // A failed retry while already reconnecting is not a transition: only the retry event says so.
+    if (s !== 'reconnecting') this.machine.transition('reconnecting', f.code, f.reason);
+    if (s === 'connected') this.hooks.onDisconnected?.(disconnectInfo(f, true));
+    this.hooks.onRetryScheduled?.({ attempt: this.backoff.attempts, delayMs: delay, code: f.code, reason: f.reason, ...(f.error && { error: f.error }) });
     this.cancelRetry();
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
@@ -113,11 +175,23 @@ export class Reconnector {
     }, delay);
   }
 
-  /** → closed; cancels any pending retry. */
+  /** → closed; cancels any pending retry; pending connect() promises reject with FW_CLOSED. */
   stop(reason = 'close() called'): void {
     this.cancelRetry();
     this.attemptInFlight = false;
     if (this.machine.state !== 'closed') this.machine.transition('closed', TransitionCodes.CLOSE_CALLED, reason);
+    this.settle(new FleetwireError(ErrorCodes.FW_CLOSED, `closed before a connection was accepted: ${reason}`));
+  }
+
+  private settle(err: FleetwireError | null): void {
+    const ws = this.waiters;
+    if (!ws) return;
+    this.waiters = null;
+    for (const w of ws) {
+      if (w.timer !== null) clearTimeout(w.timer);
+      if (err) w.reject(err);
+      else w.resolve();
+    }
   }
 
   private runAttempt(): void {
@@ -129,4 +203,12 @@ export class Reconnector {
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.retryTimer = null;
   }
+}
+
+function disconnectInfo(f: Failure, willRetry: boolean): DisconnectedInfo {
+  return f.closeCode === undefined ? { code: f.code, reason: f.reason, willRetry } : { code: f.code, reason: f.reason, closeCode: f.closeCode, willRetry };
+}
+
+function errorOf(f: Failure): FleetwireError {
+  return f.error ?? new FleetwireError(TERMINAL_ERROR[f.code] ?? ErrorCodes.FW_CONNECT_FAILED, f.reason, { code: f.code });
 }

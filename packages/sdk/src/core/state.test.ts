@@ -11,7 +11,6 @@ const LEGAL: [ConnectionState, ConnectionState][] = [
   ['connected', 'reconnecting'],
   ['connected', 'closed'],
   ['reconnecting', 'connected'],
-  ['reconnecting', 'reconnecting'],
   ['reconnecting', 'closed'],
   ['closed', 'connecting'],
 ];

@@ -35,7 +35,8 @@ const ALLOWED: Record<ConnectionState, readonly ConnectionState[]> = {
   idle: ['connecting', 'closed'],
   connecting: ['connected', 'reconnecting', 'closed'],
   connected: ['reconnecting', 'closed'],
-  reconnecting: ['connected', 'reconnecting', 'closed'],
+  // No reconnecting → reconnecting: a failed retry is not a change of state; it is a `reconnecting` (retry) event.
+  reconnecting: ['connected', 'closed'],
   closed: ['connecting'],
 };
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes, type FleetwireError } from './errors.js';
 import type { StateTransition } from './state.js';
-import { WsClient, type WsClientBaseEvents, type WsClientOptions, type WsClientSetup } from './ws-client.js';
+import type { ClientEvents, DisconnectedInfo, RetryInfo } from './client.js';
+import { WsClient, type WsClientOptions, type WsClientSetup } from './ws-client.js';
 import type { WebSocketConstructor, WebSocketLike } from '../transports/websocket.js';
 
 /** A WebSocket the test drives by hand: open(), frame(), drop(). */
@@ -40,7 +41,7 @@ class FakeSocket implements WebSocketLike {
   }
 }
 
-interface Events extends WsClientBaseEvents {
+interface Events extends ClientEvents {
   frame: (m: Record<string, unknown>) => void;
 }
 
@@ -72,24 +73,32 @@ async function started(opts: WsClientOptions = {}, setup?: WsClientSetup) {
   const c = new Demo(opts, setup);
   const errors: FleetwireError[] = [];
   const states: StateTransition[] = [];
+  const retries: RetryInfo[] = [];
+  const drops: DisconnectedInfo[] = [];
   c.on('error', (e) => errors.push(e));
   c.on('state', (t) => states.push(t));
-  c.connect();
+  c.on('reconnecting', (r) => retries.push(r));
+  c.on('disconnected', (d) => drops.push(d));
+  const connected = c.connect();
   await tick(); // url() is awaited
-  return { c, errors, states, ws: FakeSocket.made[0]! };
+  return { c, errors, states, retries, drops, connected, ws: FakeSocket.made[0]! };
 }
 
 describe('WsClient', () => {
   it('passes handshake headers and hides the token in the state reason and in close errors', async () => {
-    const { c, errors, states, ws } = await started({}, { headers: { Origin: 'https://dash' } });
+    const { c, errors, states, retries, drops, ws } = await started({}, { headers: { Origin: 'https://dash' } });
     expect(ws.url).toBe('ws://h/ws?token=s3cret&name=n');
     expect(ws.options?.headers).toEqual({ Origin: 'https://dash' });
     ws.open();
     expect(states.at(-1)).toMatchObject({ to: 'connected', reason: 'open ws://h/ws?token=***&name=n' });
     ws.drop(1006, 'gone ws://h/ws?token=s3cret');
-    expect(errors.map((e) => e.code)).toEqual([ErrorCodes.FW_CONNECTION_LOST]);
-    expect(errors[0]!.context).toMatchObject({ code: 1006, url: 'ws://h/ws?token=***&name=n' });
-    expect(JSON.stringify(errors[0]!.context) + errors[0]!.message + JSON.stringify(states)).not.toContain('s3cret');
+    // A lost connection is reconnect noise: `disconnected` + `reconnecting`, never `error`.
+    expect(errors).toEqual([]);
+    expect(drops).toEqual([{ code: 'CONNECTION_LOST', reason: 'close 1006 gone ws://h/ws?token=***', closeCode: 1006, willRetry: true }]);
+    const lost = retries[0]!.error!;
+    expect(lost.code).toBe(ErrorCodes.FW_CONNECTION_LOST);
+    expect(lost.context).toMatchObject({ code: 1006, url: 'ws://h/ws?token=***&name=n' });
+    expect(JSON.stringify(lost.context) + lost.message + JSON.stringify(states) + JSON.stringify(drops)).not.toContain('s3cret');
     c.close();
   });
 
@@ -100,11 +109,16 @@ describe('WsClient', () => {
     expect(a.errors[0]!.message).toContain('HTTP 401 at the upgrade');
     expect(a.c.state).toBe('closed');
 
+    await expect(a.connected).rejects.toBe(a.errors[0]);
+
     const b = await started();
     b.ws.drop(1006);
-    expect(b.errors[0]!.code).toBe(ErrorCodes.FW_CONNECT_FAILED);
+    expect(b.errors).toEqual([]);
+    expect(b.drops).toEqual([]); // never connected: nothing was disconnected
+    expect(b.retries).toMatchObject([{ attempt: 1, code: 'CONNECT_FAILED', error: { code: ErrorCodes.FW_CONNECT_FAILED } }]);
     expect(b.c.state).toBe('reconnecting');
     b.c.close();
+    await expect(b.connected).rejects.toMatchObject({ code: ErrorCodes.FW_CLOSED });
   });
 
   it('send() queues while not ready and flushes in order on markReady; sendNow() never queues', async () => {

@@ -12,12 +12,13 @@
  * a frame, and — when its document gives closes a meaning of their own —
  * classifyClose().
  */
+import type { ClientEvents, ConnectOptions } from './client.js';
 import { ErrorCodes, FleetwireError, invalidArgument, messageOf, type ErrorCode } from './errors.js';
 import { TypedEmitter } from './emitter.js';
 import { malformed, redact } from './inbound.js';
 import { Reconnector, type Failure, type ReconnectOptions } from './reconnector.js';
 import { SendQueue } from './send-queue.js';
-import { TransitionCodes, type ConnectionState, type StateTransition } from './state.js';
+import { TransitionCodes, type ConnectionState } from './state.js';
 import { WsTransport, isAuthClose, type CloseInfo, type WebSocketConstructor } from '../transports/websocket.js';
 
 export interface WsClientOptions extends ReconnectOptions {
@@ -41,17 +42,9 @@ export interface WsClientSetup {
   headers?: Record<string, string>;
 }
 
-/** The events the skeleton itself emits. */
-export interface WsClientBaseEvents {
-  state: (t: StateTransition) => void;
-  reconnecting: (info: { delayMs: number; attempt: number }) => void;
-  disconnected: (info: { code: number; reason: string }) => void;
-  error: (err: FleetwireError) => void;
-}
-
 type Emit = (event: string, ...args: unknown[]) => boolean;
 
-export abstract class WsClient<E extends WsClientBaseEvents & { [K in keyof E]: (...args: any[]) => void }> extends TypedEmitter<E> {
+export abstract class WsClient<E extends ClientEvents & { [K in keyof E]: (...args: any[]) => void }> extends TypedEmitter<E> {
   protected readonly reconnector: Reconnector;
   protected transport: WsTransport | null = null;
   protected readonly queue: SendQueue<object>;
@@ -78,14 +71,19 @@ export abstract class WsClient<E extends WsClientBaseEvents & { [K in keyof E]: 
     this.reconnector = new Reconnector(wsOptions, {
       attempt: () => void this.attempt(),
       onTransition: (t) => this.emitAny('state', t),
-      onRetryScheduled: (delayMs, attempt) => this.emitAny('reconnecting', { delayMs, attempt }),
+      onRetryScheduled: (info) => this.emitAny('reconnecting', info),
+      onConnected: (info) => this.emitAny('connected', info),
+      onDisconnected: (info) => this.emitAny('disconnected', info),
     });
   }
 
-  /** Starts connecting (and reconnecting). Returns this for chaining. */
-  connect(): this {
-    this.reconnector.start();
-    return this;
+  /**
+   * Starts connecting (and reconnecting). Resolves with this client on the first
+   * accepted connection; rejects with the FleetwireError that made the attempt
+   * final (see {@link FleetwireClient.connect}). Safe to ignore.
+   */
+  connect(options?: ConnectOptions): Promise<this> {
+    return this.reconnector.connect(this, options);
   }
 
   /** Closes for good: no more retries; queued sends are kept for a later connect(). */
@@ -129,16 +127,18 @@ export abstract class WsClient<E extends WsClientBaseEvents & { [K in keyof E]: 
    */
   protected classifyClose(info: CloseInfo, wasReady: boolean): Failure {
     const what = describeClose(info);
+    const closeCode = info.neverOpened ? undefined : info.code;
     if (isAuthClose(info)) {
-      this.fail(ErrorCodes.FW_AUTH_REJECTED, `${this.dialect}: the server refused the credentials (${what})`, this.closeContext(info));
-      return { code: TransitionCodes.AUTH_REJECTED, reason: what, auth: true };
+      const error = this.fail(ErrorCodes.FW_AUTH_REJECTED, `${this.dialect}: the server refused the credentials (${what})`, this.closeContext(info));
+      return { code: TransitionCodes.AUTH_REJECTED, reason: what, auth: true, closeCode, error };
     }
+    // Routine reconnect noise: carried by `reconnecting` / `disconnected`, not emitted on `error`.
     if (info.neverOpened || !wasReady) {
-      this.fail(ErrorCodes.FW_CONNECT_FAILED, `${this.dialect}: connect failed (${what})`, this.closeContext(info));
-      return { code: TransitionCodes.CONNECT_FAILED, reason: what };
+      const error = this.fault(ErrorCodes.FW_CONNECT_FAILED, `${this.dialect}: connect failed (${what})`, this.closeContext(info));
+      return { code: TransitionCodes.CONNECT_FAILED, reason: what, closeCode, error };
     }
-    this.fail(ErrorCodes.FW_CONNECTION_LOST, `${this.dialect}: connection lost (${what})`, this.closeContext(info));
-    return { code: TransitionCodes.CONNECTION_LOST, reason: what };
+    const error = this.fault(ErrorCodes.FW_CONNECTION_LOST, `${this.dialect}: connection lost (${what})`, this.closeContext(info));
+    return { code: TransitionCodes.CONNECTION_LOST, reason: what, closeCode, error };
   }
 
   /** The context of a close error: the code, reason, HTTP status and the redacted URL. */
@@ -146,11 +146,12 @@ export abstract class WsClient<E extends WsClientBaseEvents & { [K in keyof E]: 
     return { ...info, url: this.safeUrl };
   }
 
-  /** The handshake is done: state → connected, queued sends go out in order. */
+  /** The handshake is done (auth accepted where the dialect has it): state → connected, `connected`, queued sends go out in order. */
   protected markReady(reason: string): void {
     this.ready = true;
-    this.reconnector.opened(reason);
+    // Queued sends first, so whatever a `connected` listener sends comes after them.
     for (const m of this.queue.drain()) this.transport?.send(m);
+    this.reconnector.opened(reason);
   }
 
   /** Sends now when ready, else queues (bounded, oldest dropped). For messages that stay worth sending later. */
@@ -172,12 +173,19 @@ export abstract class WsClient<E extends WsClientBaseEvents & { [K in keyof E]: 
     this.transport?.close(1000, f.reason);
     this.transport = null;
     this.onDown();
-    if (wasReady) this.emitAny('disconnected', { code: 1000, reason: f.reason });
-    this.reconnector.failed(f);
+    this.reconnector.failed(wasReady ? { closeCode: 1000, ...f } : f);
   }
 
-  protected fail(code: ErrorCode, message: string, context: Record<string, unknown> = {}, cause?: unknown): void {
-    this.emitAny('error', new FleetwireError(code, message, context, cause === undefined ? undefined : { cause }));
+  /** Emits a fault on `error` and returns it (to carry in a Failure too). */
+  protected fail(code: ErrorCode, message: string, context: Record<string, unknown> = {}, cause?: unknown): FleetwireError {
+    const err = this.fault(code, message, context, cause);
+    this.emitAny('error', err);
+    return err;
+  }
+
+  /** Builds an error without emitting it: for reconnect noise, carried by `reconnecting` and connect()'s rejection. */
+  protected fault(code: ErrorCode, message: string, context: Record<string, unknown> = {}, cause?: unknown): FleetwireError {
+    return new FleetwireError(code, message, context, cause === undefined ? undefined : { cause });
   }
 
   protected emitAny(event: string, ...args: unknown[]): void {
@@ -191,8 +199,9 @@ export abstract class WsClient<E extends WsClientBaseEvents & { [K in keyof E]: 
       url = await this.url();
     } catch (err) {
       if (gen !== this.generation) return;
-      this.fail(ErrorCodes.FW_HANDLER_FAILED, `${this.dialect}: could not build the connection URL: ${messageOf(err)}`, {}, err);
-      this.reconnector.failed({ code: TransitionCodes.CONNECT_FAILED, reason: messageOf(err) });
+      // A credential provider that throws is the caller's fault to fix: `error`, then retried like any failed attempt.
+      const error = this.fail(ErrorCodes.FW_HANDLER_FAILED, `${this.dialect}: could not build the connection URL: ${messageOf(err)}`, {}, err);
+      this.reconnector.failed({ code: TransitionCodes.CONNECT_FAILED, reason: messageOf(err), error });
       return;
     }
     if (gen !== this.generation) return; // closed meanwhile
@@ -211,7 +220,7 @@ export abstract class WsClient<E extends WsClientBaseEvents & { [K in keyof E]: 
           this.onDown();
           // A URL that fails to parse comes back as the close reason: hide its token too.
           const safe = { ...info, reason: redact(info.reason) };
-          if (!info.neverOpened) this.emitAny('disconnected', { code: safe.code, reason: safe.reason });
+          // The Reconnector emits `disconnected` when this was an accepted connection.
           this.reconnector.failed(this.classifyClose(safe, wasReady));
         },
       },

@@ -4,13 +4,13 @@
  * and advancing the host model lazily when metrics are asked for (no second
  * periodic task per agent).
  */
-import { ErrorCodes, type FleetwireError } from '@fleetwire/sdk';
+import { ErrorCodes, type FleetwireError, type RetryInfo } from '@fleetwire/sdk';
 import type { HostModel } from '../model/host.js';
 import { C, H, connectionEventCounter, errorCounter } from '../report/report.js';
 import type { SliceAgentOptions } from './slice-agent.js';
 
-/** Errors not in the `errors` total: counted as disconnects / connect failures, or from closing. */
-const NOT_ERRORS = new Set<string>([ErrorCodes.FW_CONNECTION_LOST, ErrorCodes.FW_CONNECT_FAILED, ErrorCodes.FW_CLOSED]);
+/** Errors not in the `errors` total: from closing. (Connection noise never reaches `error`: see retry().) */
+const NOT_ERRORS = new Set<string>([ErrorCodes.FW_CLOSED]);
 const now = (): number => performance.now();
 
 export class AgentBook {
@@ -60,19 +60,31 @@ export class AgentBook {
     this.set(false);
   }
 
-  /** Counts an error by code (and in the `errors` total unless it is a connection event). */
+  /** Counts an error by code and in the `errors` total (unless it comes from closing). */
   error(err: FleetwireError): void {
     if (this.closed) return;
-    // Any error before the first connect ends that attempt (refused, timed out, rejected key).
+    // Any error before the first connect ends that attempt (a refused key, a provider that threw).
     if (!this.everConnected) this.firstAttemptEnd();
     const r = this.opts.report;
-    if (err.code === ErrorCodes.FW_CONNECT_FAILED) r.count(C.connectFailures);
     // `errors` is the sum of the `errors.<code>` counters; connection events are counted apart.
     if (NOT_ERRORS.has(err.code)) r.count(connectionEventCounter(err.code));
     else {
       r.count(errorCounter(err.code));
       r.count(C.errors);
     }
+  }
+
+  /**
+   * A retry was scheduled: a failed attempt or a lost connection, which the SDK
+   * reports here and never on `error`. Counted as a connection event by the
+   * failure's code (FW_CONNECT_FAILED, FW_CONNECTION_LOST…), not in `errors`.
+   */
+  retry(info: RetryInfo): void {
+    if (this.closed) return;
+    if (!this.everConnected) this.firstAttemptEnd();
+    const r = this.opts.report;
+    if (info.error) r.count(connectionEventCounter(info.error.code));
+    if (info.code === 'CONNECT_FAILED') r.count(C.connectFailures);
   }
 
   /** Advances the host model to now and returns it. */

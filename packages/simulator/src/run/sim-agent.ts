@@ -125,6 +125,7 @@ export class SimAgent implements SliceAgent {
     const r = this.report;
     a.on('connected', () => this.book.up());
     a.on('disconnected', () => this.book.down());
+    a.on('reconnecting', (info) => this.book.retry(info));
     a.on('heartbeat', () => {
       r.count(C.heartbeatsSent);
       r.count(C.messagesSent);

@@ -96,6 +96,7 @@ export class SimMonitorAgent extends WsSimAgent {
     const a = this.agent;
     a.on('connected', () => this.book.up());
     a.on('disconnected', () => this.book.down());
+    a.on('reconnecting', (info) => this.book.retry(info));
     a.on('metrics', () => this.sent(C.metricsSent));
     a.on('command', () => this.report.count(C.commandsReceived));
     a.on('docker_command', () => this.report.count(C.commandsReceived));
@@ -153,6 +154,7 @@ export class SimVStatsAgent extends WsSimAgent {
     const a = this.agent;
     a.on('connected', () => this.book.up());
     a.on('disconnected', () => this.book.down());
+    a.on('reconnecting', (info) => this.book.retry(info));
     a.on('metrics', () => this.sent(C.metricsSent));
     a.on('heartbeat', () => this.sent(C.keepalivesSent));
     a.on('error', (err) => this.book.error(err));

@@ -16,6 +16,7 @@ import { WsClient, type WsClientOptions } from '../../core/ws-client.js';
 import { CONTROL_PLANE_PATH } from './constants.js';
 import { controlPlaneValidators } from './validators.gen.js';
 import type { ControlPlaneMessage } from './schema.js';
+import type { FleetwireClient } from '../../core/client.js';
 import { isPattern, patternsFor, type ControlPlaneClientEvents, type ControlPlanePattern } from './events.js';
 
 /** The stream is push-only (nothing is sent), so the send-queue option does not apply. */
@@ -28,7 +29,7 @@ export interface ControlPlaneEventsOptions extends Omit<WsClientOptions, 'sendQu
   logger?: { warn(message: string, ...rest: unknown[]): void };
 }
 
-export class ControlPlaneEvents extends WsClient<ControlPlaneClientEvents> {
+export class ControlPlaneEvents extends WsClient<ControlPlaneClientEvents> implements FleetwireClient {
   private readonly opts: ControlPlaneEventsOptions;
   private counts = { received: 0, rejected: 0 };
 
@@ -70,7 +71,6 @@ export class ControlPlaneEvents extends WsClient<ControlPlaneClientEvents> {
   protected onOpen(): void {
     // Push-only, no handshake: an open socket is a subscribed one.
     this.markReady(`open ${this.safeUrl}`);
-    this.emit('connected');
   }
 
   protected override onMalformed(raw: string, problem: string): void {

@@ -2,8 +2,7 @@
  * Event map of {@link ControlPlaneEvents} and the subscription patterns: an
  * exact name (`job:progress`), a category wildcard (`job:*`) or `*` for all.
  */
-import type { StateTransition } from '../../core/state.js';
-import type { FleetwireError } from '../../core/errors.js';
+import type { ClientEvents } from '../../core/client.js';
 import type { ControlPlaneCategory, ControlPlaneEventName, ControlPlaneMessage, ControlPlanePayload } from './schema.js';
 
 /** Exact names: the listener gets the payload, then the whole message. */
@@ -13,21 +12,8 @@ type CategoryListeners = {
   [C in ControlPlaneCategory as `${C}:*`]: (msg: ControlPlaneMessage<Extract<ControlPlaneEventName, `${C}:${string}`>>) => void;
 };
 
-export interface ControlPlaneConnectionEvents {
-  /** Every connection state change, with a stable code and a reason. */
-  state: (t: StateTransition) => void;
-  /** The socket is open (also after every reconnect). */
-  connected: () => void;
-  /** An open connection ended; a reconnect follows unless terminal. */
-  disconnected: (info: { code: number; reason: string }) => void;
-  /** A reconnect attempt is scheduled. */
-  reconnecting: (info: { delayMs: number; attempt: number }) => void;
-  /** Anything that went wrong, with a stable code. Never thrown; the stream goes on. */
-  error: (err: FleetwireError) => void;
-}
-
 /** Events of {@link ControlPlaneEvents}: connection events, every `category:action`, `category:*` and `*`. */
-export type ControlPlaneClientEvents = ControlPlaneConnectionEvents &
+export type ControlPlaneClientEvents = ClientEvents &
   ExactListeners &
   CategoryListeners & {
     /** Every valid event. */

@@ -11,11 +11,13 @@
  * inferred schema says so. Extra fields are accepted everywhere, so a real
  * control plane with richer payloads still validates.
  */
+import { IsoTimestamp } from '../../core/timestamp.js';
 import { Type, type Static, type TSchema } from '../../core/schema.js';
 
 export * from './constants.js';
 
-const Iso = Type.String({ minLength: 1 });
+/** Every time field: ISO 8601 (core/timestamp.ts). */
+const Iso = IsoTimestamp();
 const Id = Type.String({ minLength: 1 });
 
 // ── job:* ──────────────────────────────────────────────────────────────────

@@ -5,6 +5,7 @@ import type { controlPlaneValidatorSchemas } from './schema.js';
 import { validator, type ValidatorsOf } from '../../core/validator.js';
 
 const check0 = (() => {
+  const local_0 = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/;
   return function check(value: any): boolean {
     return (
       (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
@@ -18,11 +19,12 @@ const check0 = (() => {
       (typeof value['data']['status'] === 'string') &&
       value['data']['status'].length >= 1 &&
       (typeof value['data']['createdAt'] === 'string') &&
-      value['data']['createdAt'].length >= 1
+      local_0.test(value['data']['createdAt'])
     )
   }
 })();
 const check1 = (() => {
+  const local_0 = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/;
   return function check(value: any): boolean {
     return (
       (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
@@ -39,12 +41,13 @@ const check1 = (() => {
       value['data']['percent'] >= 0 &&
       (typeof value['data']['message'] === 'string') &&
       (typeof value['data']['timestamp'] === 'string') &&
-      value['data']['timestamp'].length >= 1
+      local_0.test(value['data']['timestamp'])
     )
   }
 })();
 const check2 = (() => {
   const local_0 = /^(.*)$/
+  const local_1 = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/;
   return function check(value: any): boolean {
     return (
       (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
@@ -57,11 +60,12 @@ const check2 = (() => {
       (typeof value['data']['result'] === 'object' && value['data']['result'] !== null && !Array.isArray(value['data']['result']) && !(value['data']['result'] instanceof Date) && !(value['data']['result'] instanceof Uint8Array)) &&
       (Object.entries(value['data']['result']).every(([key, value]: [string, any]) => (local_0.test(key) ? (true) : true))) &&
       (typeof value['data']['completedAt'] === 'string') &&
-      value['data']['completedAt'].length >= 1
+      local_1.test(value['data']['completedAt'])
     )
   }
 })();
 const check3 = (() => {
+  const local_0 = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/;
   return function check(value: any): boolean {
     return (
       (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
@@ -75,11 +79,12 @@ const check3 = (() => {
       (typeof value['data']['error']['message'] === 'string') &&
       (value['data']['error']['code'] !== undefined ? ((typeof value['data']['error']['code'] === 'string')) : true) &&
       (typeof value['data']['failedAt'] === 'string') &&
-      value['data']['failedAt'].length >= 1
+      local_0.test(value['data']['failedAt'])
     )
   }
 })();
 const check4 = (() => {
+  const local_0 = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/;
   return function check(value: any): boolean {
     return (
       (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
@@ -91,11 +96,12 @@ const check4 = (() => {
       value['data']['jobRunId'].length >= 1 &&
       (value['data']['reason'] !== undefined ? ((typeof value['data']['reason'] === 'string')) : true) &&
       (typeof value['data']['cancelledAt'] === 'string') &&
-      value['data']['cancelledAt'].length >= 1
+      local_0.test(value['data']['cancelledAt'])
     )
   }
 })();
 const check5 = (() => {
+  const local_0 = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/;
   return function check(value: any): boolean {
     return (
       (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
@@ -108,12 +114,13 @@ const check5 = (() => {
       (typeof value['data']['status'] === 'string') &&
       value['data']['status'].length >= 1 &&
       (typeof value['data']['createdAt'] === 'string') &&
-      value['data']['createdAt'].length >= 1
+      local_0.test(value['data']['createdAt'])
     )
   }
 })();
 const check6 = (() => {
   const local_0 = /^(.*)$/
+  const local_1 = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/;
   return function check(value: any): boolean {
     return (
       (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
@@ -124,11 +131,12 @@ const check6 = (() => {
       (typeof value['data']['changes'] === 'object' && value['data']['changes'] !== null && !Array.isArray(value['data']['changes']) && !(value['data']['changes'] instanceof Date) && !(value['data']['changes'] instanceof Uint8Array)) &&
       (Object.entries(value['data']['changes']).every(([key, value]: [string, any]) => (local_0.test(key) ? (true) : true))) &&
       (typeof value['data']['updatedAt'] === 'string') &&
-      value['data']['updatedAt'].length >= 1
+      local_1.test(value['data']['updatedAt'])
     )
   }
 })();
 const check7 = (() => {
+  const local_0 = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/;
   return function check(value: any): boolean {
     return (
       (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
@@ -140,11 +148,12 @@ const check7 = (() => {
       value['data']['status'].length >= 1 &&
       (value['data']['previousStatus'] !== undefined ? ((typeof value['data']['previousStatus'] === 'string')) : true) &&
       (typeof value['data']['changedAt'] === 'string') &&
-      value['data']['changedAt'].length >= 1
+      local_0.test(value['data']['changedAt'])
     )
   }
 })();
 const check8 = (() => {
+  const local_0 = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/;
   return function check(value: any): boolean {
     return (
       (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
@@ -153,11 +162,12 @@ const check8 = (() => {
       (typeof value['data']['instanceId'] === 'string') &&
       value['data']['instanceId'].length >= 1 &&
       (typeof value['data']['deletedAt'] === 'string') &&
-      value['data']['deletedAt'].length >= 1
+      local_0.test(value['data']['deletedAt'])
     )
   }
 })();
 const check9 = (() => {
+  const local_0 = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/;
   return function check(value: any): boolean {
     return (
       (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
@@ -168,11 +178,12 @@ const check9 = (() => {
       (((value['data']['level'] === 'debug')) || ((value['data']['level'] === 'info')) || ((value['data']['level'] === 'warn')) || ((value['data']['level'] === 'error'))) &&
       (typeof value['data']['message'] === 'string') &&
       (typeof value['data']['timestamp'] === 'string') &&
-      value['data']['timestamp'].length >= 1
+      local_0.test(value['data']['timestamp'])
     )
   }
 })();
 const check10 = (() => {
+  const local_0 = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/;
   return function check(value: any): boolean {
     return (
       (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
@@ -182,11 +193,12 @@ const check10 = (() => {
       value['data']['agentId'].length >= 1 &&
       (value['data']['dialect'] !== undefined ? ((typeof value['data']['dialect'] === 'string')) : true) &&
       (typeof value['data']['registeredAt'] === 'string') &&
-      value['data']['registeredAt'].length >= 1
+      local_0.test(value['data']['registeredAt'])
     )
   }
 })();
 const check11 = (() => {
+  const local_0 = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/;
   return function check(value: any): boolean {
     return (
       (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
@@ -196,11 +208,12 @@ const check11 = (() => {
       value['data']['agentId'].length >= 1 &&
       (value['data']['status'] !== undefined ? ((typeof value['data']['status'] === 'string')) : true) &&
       (typeof value['data']['timestamp'] === 'string') &&
-      value['data']['timestamp'].length >= 1
+      local_0.test(value['data']['timestamp'])
     )
   }
 })();
 const check12 = (() => {
+  const local_0 = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/;
   return function check(value: any): boolean {
     return (
       (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
@@ -210,11 +223,12 @@ const check12 = (() => {
       value['data']['agentId'].length >= 1 &&
       (value['data']['reason'] !== undefined ? ((typeof value['data']['reason'] === 'string')) : true) &&
       (typeof value['data']['lastSeenAt'] === 'string') &&
-      value['data']['lastSeenAt'].length >= 1
+      local_0.test(value['data']['lastSeenAt'])
     )
   }
 })();
 const check13 = (() => {
+  const local_0 = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/;
   return function check(value: any): boolean {
     return (
       (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
@@ -225,25 +239,25 @@ const check13 = (() => {
       (typeof value['data']['message'] === 'string') &&
       (value['data']['details'] !== undefined ? (true) : true) &&
       (typeof value['data']['timestamp'] === 'string') &&
-      value['data']['timestamp'].length >= 1
+      local_0.test(value['data']['timestamp'])
     )
   }
 })();
 
 /** Generated from `controlPlaneValidatorSchemas` in ./schema.ts. */
 export const controlPlaneValidators: ValidatorsOf<typeof controlPlaneValidatorSchemas> = {
-  "job:created": validator(check0, {"type":"object","required":["event","data"],"properties":{"event":{"const":"job:created","type":"string"},"data":{"type":"object","required":["jobId","jobRunId","type","status","createdAt"],"properties":{"jobId":{"minLength":1,"type":"string"},"jobRunId":{"minLength":1,"type":"string"},"type":{"type":"string"},"status":{"minLength":1,"type":"string"},"createdAt":{"minLength":1,"type":"string"}}}}}),
-  "job:progress": validator(check1, {"type":"object","required":["event","data"],"properties":{"event":{"const":"job:progress","type":"string"},"data":{"type":"object","required":["jobId","jobRunId","status","percent","message","timestamp"],"properties":{"jobId":{"minLength":1,"type":"string"},"jobRunId":{"minLength":1,"type":"string"},"status":{"minLength":1,"type":"string"},"percent":{"minimum":0,"maximum":100,"type":"number"},"message":{"type":"string"},"timestamp":{"minLength":1,"type":"string"}}}}}),
-  "job:completed": validator(check2, {"type":"object","required":["event","data"],"properties":{"event":{"const":"job:completed","type":"string"},"data":{"type":"object","required":["jobId","jobRunId","result","completedAt"],"properties":{"jobId":{"minLength":1,"type":"string"},"jobRunId":{"minLength":1,"type":"string"},"result":{"type":"object","patternProperties":{"^(.*)$":{}}},"completedAt":{"minLength":1,"type":"string"}}}}}),
-  "job:failed": validator(check3, {"type":"object","required":["event","data"],"properties":{"event":{"const":"job:failed","type":"string"},"data":{"type":"object","required":["jobId","jobRunId","error","failedAt"],"properties":{"jobId":{"minLength":1,"type":"string"},"jobRunId":{"minLength":1,"type":"string"},"error":{"type":"object","required":["message"],"properties":{"message":{"type":"string"},"code":{"type":"string"}}},"failedAt":{"minLength":1,"type":"string"}}}}}),
-  "job:cancelled": validator(check4, {"type":"object","required":["event","data"],"properties":{"event":{"const":"job:cancelled","type":"string"},"data":{"type":"object","required":["jobId","jobRunId","cancelledAt"],"properties":{"jobId":{"minLength":1,"type":"string"},"jobRunId":{"minLength":1,"type":"string"},"reason":{"type":"string"},"cancelledAt":{"minLength":1,"type":"string"}}}}}),
-  "instance:created": validator(check5, {"type":"object","required":["event","data"],"properties":{"event":{"const":"instance:created","type":"string"},"data":{"type":"object","required":["instanceId","status","createdAt"],"properties":{"instanceId":{"minLength":1,"type":"string"},"agentId":{"type":"string"},"name":{"type":"string"},"status":{"minLength":1,"type":"string"},"createdAt":{"minLength":1,"type":"string"}}}}}),
-  "instance:updated": validator(check6, {"type":"object","required":["event","data"],"properties":{"event":{"const":"instance:updated","type":"string"},"data":{"type":"object","required":["instanceId","changes","updatedAt"],"properties":{"instanceId":{"minLength":1,"type":"string"},"changes":{"type":"object","patternProperties":{"^(.*)$":{}}},"updatedAt":{"minLength":1,"type":"string"}}}}}),
-  "instance:status_changed": validator(check7, {"type":"object","required":["event","data"],"properties":{"event":{"const":"instance:status_changed","type":"string"},"data":{"type":"object","required":["instanceId","status","changedAt"],"properties":{"instanceId":{"minLength":1,"type":"string"},"status":{"minLength":1,"type":"string"},"previousStatus":{"type":"string"},"changedAt":{"minLength":1,"type":"string"}}}}}),
-  "instance:deleted": validator(check8, {"type":"object","required":["event","data"],"properties":{"event":{"const":"instance:deleted","type":"string"},"data":{"type":"object","required":["instanceId","deletedAt"],"properties":{"instanceId":{"minLength":1,"type":"string"},"deletedAt":{"minLength":1,"type":"string"}}}}}),
-  "instance:log": validator(check9, {"type":"object","required":["event","data"],"properties":{"event":{"const":"instance:log","type":"string"},"data":{"type":"object","required":["instanceId","level","message","timestamp"],"properties":{"instanceId":{"minLength":1,"type":"string"},"level":{"anyOf":[{"const":"debug","type":"string"},{"const":"info","type":"string"},{"const":"warn","type":"string"},{"const":"error","type":"string"}]},"message":{"type":"string"},"timestamp":{"minLength":1,"type":"string"}}}}}),
-  "agent:registered": validator(check10, {"type":"object","required":["event","data"],"properties":{"event":{"const":"agent:registered","type":"string"},"data":{"type":"object","required":["agentId","registeredAt"],"properties":{"agentId":{"minLength":1,"type":"string"},"dialect":{"type":"string"},"registeredAt":{"minLength":1,"type":"string"}}}}}),
-  "agent:heartbeat": validator(check11, {"type":"object","required":["event","data"],"properties":{"event":{"const":"agent:heartbeat","type":"string"},"data":{"type":"object","required":["agentId","timestamp"],"properties":{"agentId":{"minLength":1,"type":"string"},"status":{"type":"string"},"timestamp":{"minLength":1,"type":"string"}}}}}),
-  "agent:offline": validator(check12, {"type":"object","required":["event","data"],"properties":{"event":{"const":"agent:offline","type":"string"},"data":{"type":"object","required":["agentId","lastSeenAt"],"properties":{"agentId":{"minLength":1,"type":"string"},"reason":{"type":"string"},"lastSeenAt":{"minLength":1,"type":"string"}}}}}),
-  "system:error": validator(check13, {"type":"object","required":["event","data"],"properties":{"event":{"const":"system:error","type":"string"},"data":{"type":"object","required":["code","message","timestamp"],"properties":{"code":{"minLength":1,"type":"string"},"message":{"type":"string"},"details":{},"timestamp":{"minLength":1,"type":"string"}}}}}),
+  "job:created": validator(check0, {"type":"object","required":["event","data"],"properties":{"event":{"const":"job:created","type":"string"},"data":{"type":"object","required":["jobId","jobRunId","type","status","createdAt"],"properties":{"jobId":{"minLength":1,"type":"string"},"jobRunId":{"minLength":1,"type":"string"},"type":{"type":"string"},"status":{"minLength":1,"type":"string"},"createdAt":{"pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d{1,9})?(Z|[+-]([01]\\d|2[0-3]):?[0-5]\\d)?$","description":"ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z","type":"string"}}}}}),
+  "job:progress": validator(check1, {"type":"object","required":["event","data"],"properties":{"event":{"const":"job:progress","type":"string"},"data":{"type":"object","required":["jobId","jobRunId","status","percent","message","timestamp"],"properties":{"jobId":{"minLength":1,"type":"string"},"jobRunId":{"minLength":1,"type":"string"},"status":{"minLength":1,"type":"string"},"percent":{"minimum":0,"maximum":100,"type":"number"},"message":{"type":"string"},"timestamp":{"pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d{1,9})?(Z|[+-]([01]\\d|2[0-3]):?[0-5]\\d)?$","description":"ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z","type":"string"}}}}}),
+  "job:completed": validator(check2, {"type":"object","required":["event","data"],"properties":{"event":{"const":"job:completed","type":"string"},"data":{"type":"object","required":["jobId","jobRunId","result","completedAt"],"properties":{"jobId":{"minLength":1,"type":"string"},"jobRunId":{"minLength":1,"type":"string"},"result":{"type":"object","patternProperties":{"^(.*)$":{}}},"completedAt":{"pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d{1,9})?(Z|[+-]([01]\\d|2[0-3]):?[0-5]\\d)?$","description":"ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z","type":"string"}}}}}),
+  "job:failed": validator(check3, {"type":"object","required":["event","data"],"properties":{"event":{"const":"job:failed","type":"string"},"data":{"type":"object","required":["jobId","jobRunId","error","failedAt"],"properties":{"jobId":{"minLength":1,"type":"string"},"jobRunId":{"minLength":1,"type":"string"},"error":{"type":"object","required":["message"],"properties":{"message":{"type":"string"},"code":{"type":"string"}}},"failedAt":{"pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d{1,9})?(Z|[+-]([01]\\d|2[0-3]):?[0-5]\\d)?$","description":"ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z","type":"string"}}}}}),
+  "job:cancelled": validator(check4, {"type":"object","required":["event","data"],"properties":{"event":{"const":"job:cancelled","type":"string"},"data":{"type":"object","required":["jobId","jobRunId","cancelledAt"],"properties":{"jobId":{"minLength":1,"type":"string"},"jobRunId":{"minLength":1,"type":"string"},"reason":{"type":"string"},"cancelledAt":{"pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d{1,9})?(Z|[+-]([01]\\d|2[0-3]):?[0-5]\\d)?$","description":"ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z","type":"string"}}}}}),
+  "instance:created": validator(check5, {"type":"object","required":["event","data"],"properties":{"event":{"const":"instance:created","type":"string"},"data":{"type":"object","required":["instanceId","status","createdAt"],"properties":{"instanceId":{"minLength":1,"type":"string"},"agentId":{"type":"string"},"name":{"type":"string"},"status":{"minLength":1,"type":"string"},"createdAt":{"pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d{1,9})?(Z|[+-]([01]\\d|2[0-3]):?[0-5]\\d)?$","description":"ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z","type":"string"}}}}}),
+  "instance:updated": validator(check6, {"type":"object","required":["event","data"],"properties":{"event":{"const":"instance:updated","type":"string"},"data":{"type":"object","required":["instanceId","changes","updatedAt"],"properties":{"instanceId":{"minLength":1,"type":"string"},"changes":{"type":"object","patternProperties":{"^(.*)$":{}}},"updatedAt":{"pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d{1,9})?(Z|[+-]([01]\\d|2[0-3]):?[0-5]\\d)?$","description":"ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z","type":"string"}}}}}),
+  "instance:status_changed": validator(check7, {"type":"object","required":["event","data"],"properties":{"event":{"const":"instance:status_changed","type":"string"},"data":{"type":"object","required":["instanceId","status","changedAt"],"properties":{"instanceId":{"minLength":1,"type":"string"},"status":{"minLength":1,"type":"string"},"previousStatus":{"type":"string"},"changedAt":{"pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d{1,9})?(Z|[+-]([01]\\d|2[0-3]):?[0-5]\\d)?$","description":"ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z","type":"string"}}}}}),
+  "instance:deleted": validator(check8, {"type":"object","required":["event","data"],"properties":{"event":{"const":"instance:deleted","type":"string"},"data":{"type":"object","required":["instanceId","deletedAt"],"properties":{"instanceId":{"minLength":1,"type":"string"},"deletedAt":{"pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d{1,9})?(Z|[+-]([01]\\d|2[0-3]):?[0-5]\\d)?$","description":"ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z","type":"string"}}}}}),
+  "instance:log": validator(check9, {"type":"object","required":["event","data"],"properties":{"event":{"const":"instance:log","type":"string"},"data":{"type":"object","required":["instanceId","level","message","timestamp"],"properties":{"instanceId":{"minLength":1,"type":"string"},"level":{"anyOf":[{"const":"debug","type":"string"},{"const":"info","type":"string"},{"const":"warn","type":"string"},{"const":"error","type":"string"}]},"message":{"type":"string"},"timestamp":{"pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d{1,9})?(Z|[+-]([01]\\d|2[0-3]):?[0-5]\\d)?$","description":"ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z","type":"string"}}}}}),
+  "agent:registered": validator(check10, {"type":"object","required":["event","data"],"properties":{"event":{"const":"agent:registered","type":"string"},"data":{"type":"object","required":["agentId","registeredAt"],"properties":{"agentId":{"minLength":1,"type":"string"},"dialect":{"type":"string"},"registeredAt":{"pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d{1,9})?(Z|[+-]([01]\\d|2[0-3]):?[0-5]\\d)?$","description":"ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z","type":"string"}}}}}),
+  "agent:heartbeat": validator(check11, {"type":"object","required":["event","data"],"properties":{"event":{"const":"agent:heartbeat","type":"string"},"data":{"type":"object","required":["agentId","timestamp"],"properties":{"agentId":{"minLength":1,"type":"string"},"status":{"type":"string"},"timestamp":{"pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d{1,9})?(Z|[+-]([01]\\d|2[0-3]):?[0-5]\\d)?$","description":"ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z","type":"string"}}}}}),
+  "agent:offline": validator(check12, {"type":"object","required":["event","data"],"properties":{"event":{"const":"agent:offline","type":"string"},"data":{"type":"object","required":["agentId","lastSeenAt"],"properties":{"agentId":{"minLength":1,"type":"string"},"reason":{"type":"string"},"lastSeenAt":{"pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d{1,9})?(Z|[+-]([01]\\d|2[0-3]):?[0-5]\\d)?$","description":"ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z","type":"string"}}}}}),
+  "system:error": validator(check13, {"type":"object","required":["event","data"],"properties":{"event":{"const":"system:error","type":"string"},"data":{"type":"object","required":["code","message","timestamp"],"properties":{"code":{"minLength":1,"type":"string"},"message":{"type":"string"},"details":{},"timestamp":{"pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d{1,9})?(Z|[+-]([01]\\d|2[0-3]):?[0-5]\\d)?$","description":"ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z","type":"string"}}}}}),
 };

@@ -10,6 +10,9 @@
 import { AckOutbox } from '../../core/outbox.js';
 import { ErrorCodes, FleetwireError, messageOf } from '../../core/errors.js';
 import { TypedEmitter } from '../../core/emitter.js';
+import type { ConnectOptions, FleetwireClient } from '../../core/client.js';
+import { resolveToken } from '../../core/inbound.js';
+import { headerValueProblem } from '../../core/header-value.js';
 import { Reconnector } from '../../core/reconnector.js';
 import { TransitionCodes, type ConnectionState } from '../../core/state.js';
 import { timerScheduler, type Scheduler } from '../../core/scheduler.js';
@@ -36,7 +39,7 @@ const NO_INSTANCES: ReadonlyMap<string, RunningInstance> = new Map();
 const KNOWN_INBOUND = new Set(['start_instance', 'stop_instance', 'drain_node']);
 const now = (): number => performance.now();
 
-export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
+export class FleetAgent extends TypedEmitter<FleetAgentEvents> implements FleetwireClient {
   readonly nodeId: string;
   private readonly opts: FleetAgentOptions;
   private readonly socket: Socket;
@@ -66,22 +69,26 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
 
     const factory = options.io ?? defaultIo;
     const { apiKey, nodeId } = options;
+    // A provider's key is set per attempt (see attempt()); a string key is fixed here once.
+    const key = typeof apiKey === 'string' ? apiKey : '';
     this.socket = factory(namespaceUrl(options.url, FLEET_NAMESPACE), {
       autoConnect: false,
       reconnection: false, // the Reconnector owns retries
       forceNew: true, // one connection per agent, as a real host has
       transports: options.transports ?? ['websocket'],
       timeout: options.connectTimeoutMs ?? 20_000,
-      extraHeaders: { Authorization: `Bearer ${apiKey}` },
+      extraHeaders: { Authorization: `Bearer ${key}` },
       // socket.io-client sends `auth` in the CONNECT packet of every (re)connect: re-authentication.
-      auth: { token: apiKey, nodeId },
+      auth: { token: key, nodeId },
       ...options.socketOptions,
     });
 
     this.reconnector = new Reconnector(options, {
-      attempt: () => this.socket.connect(),
+      attempt: () => this.attempt(),
       onTransition: (t) => this.emit('state', t),
-      onRetryScheduled: (delayMs, attempt) => this.emit('reconnecting', { delayMs, attempt }),
+      onRetryScheduled: (info) => this.emit('reconnecting', info),
+      onConnected: (info) => this.emit('connected', info),
+      onDisconnected: (info) => this.emit('disconnected', info),
     });
 
     this.wireSocket();
@@ -89,10 +96,13 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
 
   // ── public API ───────────────────────────────────────────────────────────
 
-  /** Starts connecting (and reconnecting). Returns this for chaining. */
-  connect(): this {
-    this.reconnector.start();
-    return this;
+  /**
+   * Starts connecting (and reconnecting). Resolves with this agent on the first
+   * accepted connection; rejects with the FleetwireError that made the attempt
+   * final (see {@link FleetwireClient.connect}). Safe to ignore.
+   */
+  connect(options?: ConnectOptions): Promise<this> {
+    return this.reconnector.connect(this, options);
   }
 
   /** Closes for good: stops heartbeats and retries, rejects unacked events with FW_CLOSED. */
@@ -165,6 +175,36 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
     return this.beat();
   }
 
+  /** One connect attempt; a key provider is asked first, so a rotated key is used on every (re)connect. */
+  private attempt(): void {
+    const src = this.opts.apiKey;
+    if (typeof src === 'string') {
+      this.socket.connect();
+      return;
+    }
+    resolveToken(src)
+      .then((key) => {
+        const problem = headerValueProblem(key);
+        if (problem) throw new Error(`it returned a key that ${problem}, which can never be sent as an Authorization header`);
+        return key;
+      })
+      .then(
+        (key) => {
+          const s = this.reconnector.state;
+          if (s !== 'connecting' && s !== 'reconnecting') return; // closed meanwhile
+          this.socket.auth = { token: key, nodeId: this.nodeId };
+          const headers = (this.socket.io.opts.extraHeaders ??= {});
+          headers.Authorization = `Bearer ${key}`;
+          this.socket.connect();
+        },
+        (err: unknown) => {
+          const error = this.fail(ErrorCodes.FW_HANDLER_FAILED, `apiKey provider failed: ${messageOf(err)}`, {}, err);
+          this.reconnector.failed({ code: TransitionCodes.CONNECT_FAILED, reason: messageOf(err), error });
+        },
+      );
+  }
+
+
   private rentals(): Rentals {
     if (this.rentalBook) return this.rentalBook;
     const host: RentalHost = {
@@ -205,11 +245,12 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
     s.on('connect', () => this.onConnect());
     s.on('connect_error', (err: Error) => {
       if (isRefusal(s)) {
-        this.fail(ErrorCodes.FW_AUTH_REJECTED, `control plane refused the key: ${err.message}`, { url: this.opts.url });
-        this.reconnector.failed({ code: TransitionCodes.AUTH_REJECTED, reason: err.message, auth: true });
+        const error = this.fail(ErrorCodes.FW_AUTH_REJECTED, `control plane refused the key: ${err.message}`, { url: this.opts.url });
+        this.reconnector.failed({ code: TransitionCodes.AUTH_REJECTED, reason: err.message, auth: true, error });
       } else {
-        this.fail(ErrorCodes.FW_CONNECT_FAILED, `connect failed: ${err.message}`, { url: this.opts.url });
-        this.reconnector.failed({ code: TransitionCodes.CONNECT_FAILED, reason: err.message });
+        // Routine: carried by `reconnecting`, not `error`.
+        const error = this.fault(ErrorCodes.FW_CONNECT_FAILED, `connect failed: ${err.message}`, { url: this.opts.url });
+        this.reconnector.failed({ code: TransitionCodes.CONNECT_FAILED, reason: err.message, error });
       }
     });
     s.on('disconnect', (reason: string) => this.onDisconnect(reason));
@@ -232,7 +273,6 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
       return;
     }
     this.missedAcks = 0;
-    this.emit('connected');
     void this.beat(); // at once, then every interval
     this.stopBeating();
     this.cancelBeat = this.scheduler.every(this.heartbeatIntervalMs, () => void this.beat());
@@ -257,9 +297,9 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
   /** The link is gone: stop using it and let the reconnect loop decide. */
   private lost(reason: string): void {
     this.goOffline();
-    this.emit('disconnected', { reason });
-    this.fail(ErrorCodes.FW_CONNECTION_LOST, `connection lost: ${reason}`, { reason });
-    this.reconnector.failed({ code: TransitionCodes.CONNECTION_LOST, reason });
+    // Routine: `disconnected` (from the Reconnector) and `reconnecting` carry it, not `error`.
+    const error = this.fault(ErrorCodes.FW_CONNECTION_LOST, `connection lost: ${reason}`, { reason });
+    this.reconnector.failed({ code: TransitionCodes.CONNECTION_LOST, reason, error });
   }
 
   private goOffline(): void {
@@ -391,7 +431,15 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> {
     );
   }
 
-  private fail(code: FleetwireError['code'], message: string, context: Record<string, unknown> = {}, cause?: unknown): void {
-    this.emit('error', new FleetwireError(code, message, { nodeId: this.nodeId, ...context }, cause === undefined ? undefined : { cause }));
+  /** Emits a fault on `error` and returns it. */
+  private fail(code: FleetwireError['code'], message: string, context: Record<string, unknown> = {}, cause?: unknown): FleetwireError {
+    const err = this.fault(code, message, context, cause);
+    this.emit('error', err);
+    return err;
+  }
+
+  /** Builds an error without emitting it (reconnect noise: carried by `reconnecting` and connect()'s rejection). */
+  private fault(code: FleetwireError['code'], message: string, context: Record<string, unknown> = {}, cause?: unknown): FleetwireError {
+    return new FleetwireError(code, message, { nodeId: this.nodeId, ...context }, cause === undefined ? undefined : { cause });
   }
 }

@@ -1,5 +1,4 @@
-import type { StateTransition } from '../../core/state.js';
-import type { FleetwireError } from '../../core/errors.js';
+import type { ClientEvents } from '../../core/client.js';
 import type { ConnectionInfo, DrainNode, Heartbeat, InstanceStarted, InstanceStopped, StartInstance, StopInstance, StopReason } from './schema.js';
 
 /** What a start_instance handler returns: the container it started and how to reach it. */
@@ -20,15 +19,7 @@ export interface StartError extends Error {
 }
 
 /** Events of {@link FleetAgent}. */
-export interface FleetAgentEvents {
-  /** Every connection state change, with a stable code and a reason. */
-  state: (t: StateTransition) => void;
-  /** Connected and authenticated (also after every reconnect). */
-  connected: () => void;
-  /** The connection dropped; `reason` is Socket.IO's. */
-  disconnected: (info: { reason: string }) => void;
-  /** A reconnect attempt is scheduled. */
-  reconnecting: (info: { delayMs: number; attempt: number }) => void;
+export interface FleetAgentEvents extends ClientEvents {
   /** A heartbeat was sent. */
   heartbeat: (hb: Heartbeat) => void;
   /** A heartbeat's `{success:true}` ack arrived after `rttMs`. */
@@ -44,6 +35,4 @@ export interface FleetAgentEvents {
   delivered: (event: 'instance_started' | 'instance_stopped', payload: InstanceStarted | InstanceStopped) => void;
   /** Draining finished: nothing runs and heartbeats now say `maintenance`. */
   drained: () => void;
-  /** Anything that went wrong, with a stable code. Never thrown. */
-  error: (err: FleetwireError) => void;
 }

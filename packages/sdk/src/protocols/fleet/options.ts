@@ -5,6 +5,7 @@
 import { invalidArgument } from '../../core/errors.js';
 import { headerValueProblem } from '../../core/header-value.js';
 import type { ReconnectOptions } from '../../core/reconnector.js';
+import type { TokenSource } from '../../core/inbound.js';
 import type { Scheduler } from '../../core/scheduler.js';
 import type { IoFactory, IoOptions } from '../../transports/socketio.js';
 import type { FleetMetrics, StartInstance, StopInstance } from './schema.js';
@@ -13,8 +14,12 @@ import type { StartResult, StopResult } from './events.js';
 export interface FleetAgentOptions extends ReconnectOptions {
   /** Control plane base URL, e.g. `http://localhost:3000` (`/fleet` is appended unless present). */
   url: string;
-  /** The node's HOST_API_KEY. Sent as `Authorization: Bearer` (where the platform allows) and in the handshake `auth.token`. */
-  apiKey: string;
+  /**
+   * The node's HOST_API_KEY: a string, or a provider (sync or async) called on
+   * every (re)connect so a rotated key is picked up. Sent as
+   * `Authorization: Bearer` (where the platform allows) and in the handshake `auth.token`.
+   */
+  apiKey: TokenSource;
   /** This node's id, sent in every heartbeat and in the handshake `auth.nodeId`. */
   nodeId: string;
   /** Called before every heartbeat; sync or async. */
@@ -53,8 +58,11 @@ export function checkOptions(o: FleetAgentOptions): void {
   if (typeof o.url !== 'string' || !/^(https?|wss?):\/\//.test(o.url)) {
     invalidArgument(`FleetAgent: url must be an http(s):// or ws(s):// URL of the control plane, got ${JSON.stringify(o.url)}`);
   }
-  if (typeof o.apiKey !== 'string' || o.apiKey.length === 0) invalidArgument('FleetAgent: apiKey must be a non-empty string (the node\'s HOST_API_KEY)');
-  const keyProblem = headerValueProblem(o.apiKey);
+  if (!(typeof o.apiKey === 'function' || (typeof o.apiKey === 'string' && o.apiKey.length > 0))) {
+    invalidArgument('FleetAgent: apiKey must be a non-empty string (the node\'s HOST_API_KEY) or a function returning one (called on every connect)');
+  }
+  // A provider's key is checked the same way on every attempt (agent.ts attempt()).
+  const keyProblem = typeof o.apiKey === 'string' ? headerValueProblem(o.apiKey) : null;
   if (keyProblem) invalidArgument(`FleetAgent: apiKey ${keyProblem}, so it can never be sent as an Authorization header; check the key you configured`);
   if (typeof o.nodeId !== 'string' || o.nodeId.length === 0) invalidArgument('FleetAgent: nodeId must be a non-empty string');
   if (typeof o.metrics !== 'function') invalidArgument('FleetAgent: metrics must be a function returning the heartbeat metrics (sync or async)');

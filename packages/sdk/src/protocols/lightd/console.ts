@@ -17,6 +17,7 @@ import { WsClient, describeClose, type WsClientOptions } from '../../core/ws-cli
 import { LIGHTD_TOKEN_EXPIRED_CLOSE, PowerActions, lightdPath } from './constants.js';
 import { lightdValidators } from './validators.gen.js';
 import type { ContainerState, PowerAction } from './schema.js';
+import type { FleetwireClient } from '../../core/client.js';
 import type { LightdConsoleEvents } from './events.js';
 
 const V = lightdValidators.toClient;
@@ -40,7 +41,7 @@ interface LogWaiter {
   timer: ReturnType<typeof setTimeout>;
 }
 
-export class LightdConsole extends WsClient<LightdConsoleEvents> {
+export class LightdConsole extends WsClient<LightdConsoleEvents> implements FleetwireClient {
   private readonly opts: LightdConsoleOptions;
   private current: ContainerState | null = null;
   private readonly logWaiters = new Set<LogWaiter>();
@@ -108,7 +109,6 @@ export class LightdConsole extends WsClient<LightdConsoleEvents> {
   protected onOpen(): void {
     // The token was checked at the upgrade: an open socket is an authenticated one.
     this.markReady(`console of ${this.opts.internalId} open`);
-    this.emit('connected');
   }
 
   protected onFrame(raw: Record<string, unknown>): void {
@@ -148,12 +148,14 @@ export class LightdConsole extends WsClient<LightdConsoleEvents> {
 
   protected override classifyClose(info: CloseInfo, wasReady: boolean): Failure {
     if (info.code !== LIGHTD_TOKEN_EXPIRED_CLOSE) return super.classifyClose(info, wasReady);
+    const closeCode = info.code;
     if (typeof this.opts.token === 'function') {
-      this.fail(ErrorCodes.FW_TOKEN_EXPIRED, `lightd: token expired (${describeClose(info)}); reconnecting with a new token from the provider`, this.closeContext(info));
-      return { code: TransitionCodes.TOKEN_EXPIRED, reason: describeClose(info) };
+      // Routine: the provider renews it on the next attempt. Carried by `disconnected` / `reconnecting`, not `error`.
+      const error = this.fault(ErrorCodes.FW_TOKEN_EXPIRED, `lightd: token expired (${describeClose(info)}); reconnecting with a new token from the provider`, this.closeContext(info));
+      return { code: TransitionCodes.TOKEN_EXPIRED, reason: describeClose(info), closeCode, error };
     }
-    this.fail(ErrorCodes.FW_TOKEN_EXPIRED, 'lightd: token expired during the session and no token provider was given to renew it (pass `token: () => newToken()`)', this.closeContext(info));
-    return { code: TransitionCodes.TOKEN_EXPIRED, reason: describeClose(info), terminal: true };
+    const error = this.fail(ErrorCodes.FW_TOKEN_EXPIRED, 'lightd: token expired during the session and no token provider was given to renew it (pass `token: () => newToken()`)', this.closeContext(info));
+    return { code: TransitionCodes.TOKEN_EXPIRED, reason: describeClose(info), terminal: true, closeCode, error };
   }
 }
 

@@ -1,15 +1,8 @@
-import type { FleetwireError } from '../../core/errors.js';
-import type { StateTransition } from '../../core/state.js';
+import type { ClientEvents } from '../../core/client.js';
 import type { ContainerState, StatsFields } from './schema.js';
 
 /** Events of {@link LightdConsole}. */
-export interface LightdConsoleEvents {
-  /** Every connection state change, with a stable code and a reason. */
-  state: (t: StateTransition) => void;
-  /** The socket is open (the token was accepted at the upgrade); also after every reconnect. */
-  connected: () => void;
-  disconnected: (info: { code: number; reason: string }) => void;
-  reconnecting: (info: { delayMs: number; attempt: number }) => void;
+export interface LightdConsoleEvents extends ClientEvents {
   /** Container statistics (the server sends them only when a value changed). */
   stats: (stats: StatsFields) => void;
   /** Console output, as sent (lines keep their `\n`). */
@@ -21,6 +14,4 @@ export interface LightdConsoleEvents {
   daemon_message: (data: string) => void;
   /** Historical logs (the answer to request_logs). */
   logs: (data: string) => void;
-  /** Anything that went wrong, with a stable code. Never thrown. */
-  error: (err: FleetwireError) => void;
 }

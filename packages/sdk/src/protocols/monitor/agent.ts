@@ -13,11 +13,12 @@ import { ErrorCodes, invalidArgument, messageOf } from '../../core/errors.js';
 import { timerScheduler, type Scheduler } from '../../core/scheduler.js';
 import { TransitionCodes } from '../../core/state.js';
 import type { TimerHandle } from '../../core/timers.js';
-import { classify, wsUrl } from '../../core/inbound.js';
+import { classify, resolveToken, wsUrl, type TokenSource } from '../../core/inbound.js';
 import { WsClient, type WsClientOptions } from '../../core/ws-client.js';
 import { MONITOR_PATHS } from './constants.js';
 import { monitorValidators } from './validators.gen.js';
 import type { AgentMetrics, Command, CommandResponse, DockerCommand, DockerResponse, MonitorMetricsBody } from './schema.js';
+import type { FleetwireClient } from '../../core/client.js';
 import type { CommandResult, DockerResult, MonitorAgentEvents } from './events.js';
 
 const V = monitorValidators;
@@ -25,8 +26,8 @@ const V = monitorValidators;
 export interface MonitorAgentOptions extends WsClientOptions {
   /** Server base URL (`http(s)://` or `ws(s)://`); `/api/v1/agents/ws` is appended unless present. */
   url: string;
-  /** The agent's API key, sent in the first message. */
-  apiKey: string;
+  /** The agent's API key, sent in the first message: a string, or a provider called on every (re)connect (sync or async). */
+  apiKey: TokenSource;
   /** Called before every metrics message; sync or async. */
   metrics: () => MonitorMetricsBody | Promise<MonitorMetricsBody>;
   /** Metrics period in ms. Default 5000 (monitor.md). */
@@ -43,13 +44,15 @@ export interface MonitorAgentOptions extends WsClientOptions {
 
 const now = (): number => performance.now();
 
-export class MonitorAgent extends WsClient<MonitorAgentEvents> {
+export class MonitorAgent extends WsClient<MonitorAgentEvents> implements FleetwireClient {
   private readonly opts: MonitorAgentOptions;
   private readonly scheduler: Scheduler;
   private readonly intervalMs: number;
   private id: string | null = null;
   private cancelMetrics: (() => void) | null = null;
   private authTimer: TimerHandle | null = null;
+  /** The key resolved for the current attempt. */
+  private currentKey = '';
 
   constructor(options: MonitorAgentOptions) {
     checkOptions(options);
@@ -76,24 +79,25 @@ export class MonitorAgent extends WsClient<MonitorAgentEvents> {
     if (m instanceof Promise) {
       return m.then(
         (body) => this.sendMetrics(body),
-        (err) => this.fail(ErrorCodes.FW_HANDLER_FAILED, `monitor: metrics provider failed: ${messageOf(err)}; metrics skipped`, {}, err),
+        (err) => void this.fail(ErrorCodes.FW_HANDLER_FAILED, `monitor: metrics provider failed: ${messageOf(err)}; metrics skipped`, {}, err),
       );
     }
     this.sendMetrics(m);
     return Promise.resolve();
   }
 
-  protected url(): Promise<string> {
-    return Promise.resolve(wsUrl(this.opts.url, MONITOR_PATHS.agent));
+  protected async url(): Promise<string> {
+    this.currentKey = typeof this.opts.apiKey === 'string' ? this.opts.apiKey : await resolveToken(this.opts.apiKey);
+    return wsUrl(this.opts.url, MONITOR_PATHS.agent);
   }
 
   protected onOpen(): void {
-    this.transport?.send({ type: 'auth', api_key: this.opts.apiKey });
+    this.transport?.send({ type: 'auth', api_key: this.currentKey });
     const ms = this.opts.authTimeoutMs ?? 10_000;
     this.authTimer = setTimeout(() => {
       this.authTimer = null;
-      this.fail(ErrorCodes.FW_CONNECT_FAILED, `monitor: no auth_success within ${ms} ms`, { timeoutMs: ms });
-      this.abort({ code: TransitionCodes.CONNECT_FAILED, reason: 'auth timeout' });
+      const error = this.fault(ErrorCodes.FW_CONNECT_FAILED, `monitor: no auth_success within ${ms} ms`, { timeoutMs: ms });
+      this.abort({ code: TransitionCodes.CONNECT_FAILED, reason: 'auth timeout', error });
     }, ms);
   }
 
@@ -117,8 +121,8 @@ export class MonitorAgent extends WsClient<MonitorAgentEvents> {
       case 'error':
         if (!this.ready) {
           // monitor.md: an error reply to auth means the key was refused — terminal unless retryOnAuthFailure.
-          this.fail(ErrorCodes.FW_AUTH_REJECTED, `monitor: the server refused the API key: ${r.msg.message}`, { message: r.msg.message });
-          this.abort({ code: TransitionCodes.AUTH_REJECTED, reason: r.msg.message, auth: true });
+          const error = this.fail(ErrorCodes.FW_AUTH_REJECTED, `monitor: the server refused the API key: ${r.msg.message}`, { message: r.msg.message });
+          this.abort({ code: TransitionCodes.AUTH_REJECTED, reason: r.msg.message, auth: true, error });
         } else {
           this.fail(ErrorCodes.FW_REMOTE_ERROR, `monitor: server error: ${r.msg.message}`, { message: r.msg.message });
         }
@@ -147,8 +151,8 @@ export class MonitorAgent extends WsClient<MonitorAgentEvents> {
     if (this.authTimer) clearTimeout(this.authTimer);
     this.authTimer = null;
     this.id = serverId;
+    this.emit('auth_success', message === undefined ? { serverId } : { serverId, message });
     this.markReady(`auth_success as ${serverId}`);
-    this.emit('connected', message === undefined ? { serverId } : { serverId, message });
     void this.sendMetricsNow(); // at once, then every interval
     this.cancelMetrics?.();
     this.cancelMetrics = this.scheduler.every(this.intervalMs, () => void this.sendMetricsNow());
@@ -228,7 +232,9 @@ function checkOptions(o: MonitorAgentOptions): void {
   if (typeof o.url !== 'string' || !/^(https?|wss?):\/\//.test(o.url)) {
     invalidArgument(`MonitorAgent: url must be an http(s):// or ws(s):// URL of the server, got ${JSON.stringify(o.url)}`);
   }
-  if (typeof o.apiKey !== 'string' || o.apiKey.length === 0) invalidArgument('MonitorAgent: apiKey must be a non-empty string');
+  if (!(typeof o.apiKey === 'function' || (typeof o.apiKey === 'string' && o.apiKey.length > 0))) {
+    invalidArgument('MonitorAgent: apiKey must be a non-empty string or a function returning one (called on every connect)');
+  }
   if (typeof o.metrics !== 'function') invalidArgument('MonitorAgent: metrics must be a function returning { cpu_percent, memory_percent, disk_usage, network } (sync or async)');
   if (o.metricsIntervalMs !== undefined && !(o.metricsIntervalMs > 0)) invalidArgument(`MonitorAgent: metricsIntervalMs must be > 0, got ${String(o.metricsIntervalMs)}`);
   if (o.authTimeoutMs !== undefined && !(o.authTimeoutMs > 0)) invalidArgument(`MonitorAgent: authTimeoutMs must be > 0, got ${String(o.authTimeoutMs)}`);

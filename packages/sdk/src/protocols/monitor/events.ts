@@ -1,5 +1,4 @@
-import type { StateTransition } from '../../core/state.js';
-import type { FleetwireError } from '../../core/errors.js';
+import type { ClientEvents } from '../../core/client.js';
 import type { AgentMetrics, AlertData, Command, CommandResponse, DockerCommand, DockerResponse, FrontendMetricsData, LogEntry } from './schema.js';
 
 /** What a `command` handler returns; `duration_ms` is measured by the SDK. */
@@ -15,22 +14,10 @@ export interface DockerResult {
   message: string;
 }
 
-/** Connection events every monitor client shares. */
-export interface MonitorConnectionEvents {
-  /** Every connection state change, with a stable code and a reason. */
-  state: (t: StateTransition) => void;
-  /** A reconnect attempt is scheduled. */
-  reconnecting: (info: { delayMs: number; attempt: number }) => void;
-  /** The connection dropped (a reconnect follows unless terminal). */
-  disconnected: (info: { code: number; reason: string }) => void;
-  /** Anything that went wrong, with a stable code. Never thrown. */
-  error: (err: FleetwireError) => void;
-}
-
 /** Events of {@link MonitorAgent}. */
-export interface MonitorAgentEvents extends MonitorConnectionEvents {
-  /** `auth_success` arrived (also after every reconnect); `serverId` is the agent's id. */
-  connected: (info: { serverId: string; message?: string }) => void;
+export interface MonitorAgentEvents extends ClientEvents {
+  /** `auth_success` arrived (before `connected`; also after every reconnect): the agent's `server_id` and the server's message. */
+  auth_success: (info: { serverId: string; message?: string }) => void;
   /** A metrics message was sent. */
   metrics: (m: AgentMetrics) => void;
   /** Commands from the server, after validation (the handlers run separately). */
@@ -42,9 +29,7 @@ export interface MonitorAgentEvents extends MonitorConnectionEvents {
 }
 
 /** Events of {@link MonitorMetricsStream} and {@link MonitorLogStream}. */
-export interface MonitorStreamEvents extends MonitorConnectionEvents {
-  /** The socket is open and `auth` was sent (the document has no auth reply for frontends). */
-  connected: () => void;
+export interface MonitorStreamEvents extends ClientEvents {
   metrics: (data: FrontendMetricsData) => void;
   log: (entry: LogEntry) => void;
   alert: (alert: AlertData) => void;

@@ -1,6 +1,5 @@
-/** The monitor dialect's public names (re-exported by the SDK's index.ts). */
+/** The monitor dialect's public names (re-exported by the SDK's index.ts): wire types under `monitor`, the clients and their API types top-level. */
 export * as monitor from './messages.js';
 export { MonitorAgent, type MonitorAgentOptions } from './agent.js';
 export { MonitorMetricsStream, MonitorLogStream, type MonitorStreamOptions } from './streams.js';
-export type { MonitorAgentEvents, MonitorStreamEvents, MonitorConnectionEvents, CommandResult, DockerResult } from './events.js';
-export type { TokenSource } from '../../core/inbound.js';
+export type { MonitorAgentEvents, MonitorStreamEvents, CommandResult, DockerResult } from './events.js';

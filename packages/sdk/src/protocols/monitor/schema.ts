@@ -9,6 +9,7 @@
  * the document at all; fleetwire gives it the shape of a `log` entry (`data`
  * with `message`, optional `level`/`timestamp`) so dashboards render both alike.
  */
+import { IsoTimestamp } from '../../core/timestamp.js';
 import { Type, type Static } from '../../core/schema.js';
 
 export * from './constants.js';
@@ -45,7 +46,7 @@ export type AgentAuth = Static<typeof AgentAuth>;
 export const AgentMetrics = Type.Composite([
   Type.Object({ type: Type.Literal('metrics'), server_id: Type.String({ minLength: 1 }) }),
   MonitorMetricsBody,
-  Type.Object({ timestamp: Type.String({ minLength: 1 }) }),
+  Type.Object({ timestamp: IsoTimestamp() }),
 ]);
 export type AgentMetrics = Static<typeof AgentMetrics>;
 
@@ -106,13 +107,13 @@ export const FrontendMetricsData = Type.Object({
   memory_percent: Type.Number(),
   disk_usage: Type.Optional(Type.Array(DiskUsage)),
   network: Type.Optional(Type.Array(NetworkUsage)),
-  timestamp: Type.Optional(Type.String()),
+  timestamp: Type.Optional(IsoTimestamp()),
 });
 export type FrontendMetricsData = Static<typeof FrontendMetricsData>;
 export const FrontendMetrics = Type.Object({ type: Type.Literal('metrics'), data: FrontendMetricsData });
 export type FrontendMetrics = Static<typeof FrontendMetrics>;
 
-export const LogEntry = Type.Object({ level: Type.String(), message: Type.String(), timestamp: Type.String() });
+export const LogEntry = Type.Object({ level: Type.String(), message: Type.String(), timestamp: IsoTimestamp() });
 export type LogEntry = Static<typeof LogEntry>;
 export const FrontendLog = Type.Object({ type: Type.Literal('log'), data: LogEntry });
 export type FrontendLog = Static<typeof FrontendLog>;
@@ -120,7 +121,7 @@ export type FrontendLog = Static<typeof FrontendLog>;
 export const AlertData = Type.Object({
   message: Type.String(),
   level: Type.Optional(Type.String()),
-  timestamp: Type.Optional(Type.String()),
+  timestamp: Type.Optional(IsoTimestamp()),
 });
 export type AlertData = Static<typeof AlertData>;
 export const FrontendAlert = Type.Object({ type: Type.Literal('alert'), data: AlertData });

@@ -60,6 +60,7 @@ const check4 = (() => {
   }
 })();
 const check5 = (() => {
+  const local_0 = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/;
   return function check(value: any): boolean {
     return (
       (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
@@ -73,7 +74,7 @@ const check5 = (() => {
       Array.isArray(value['network']) &&
       ((array: any[]) => { for(const value of array) if(!(((typeof value === 'object' && value !== null && !Array.isArray(value)) && (typeof value['interface'] === 'string') && Number.isFinite(value['rx_bytes']) && value['rx_bytes'] >= 0 && Number.isFinite(value['tx_bytes']) && value['tx_bytes'] >= 0))) { return false }; return true; })(value['network']) &&
       (typeof value['timestamp'] === 'string') &&
-      value['timestamp'].length >= 1
+      local_0.test(value['timestamp'])
     )
   }
 })();
@@ -104,6 +105,7 @@ const check7 = (() => {
   }
 })();
 const check8 = (() => {
+  const local_0 = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/;
   return function check(value: any): boolean {
     return (
       (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
@@ -113,11 +115,12 @@ const check8 = (() => {
       Number.isFinite(value['data']['memory_percent']) &&
       (value['data']['disk_usage'] !== undefined ? (Array.isArray(value['data']['disk_usage']) && ((array: any[]) => { for(const value of array) if(!(((typeof value === 'object' && value !== null && !Array.isArray(value)) && (typeof value['mount'] === 'string') && Number.isFinite(value['total_bytes']) && value['total_bytes'] >= 0 && Number.isFinite(value['used_bytes']) && value['used_bytes'] >= 0 && Number.isFinite(value['percent'])))) { return false }; return true; })(value['data']['disk_usage'])) : true) &&
       (value['data']['network'] !== undefined ? (Array.isArray(value['data']['network']) && ((array: any[]) => { for(const value of array) if(!(((typeof value === 'object' && value !== null && !Array.isArray(value)) && (typeof value['interface'] === 'string') && Number.isFinite(value['rx_bytes']) && value['rx_bytes'] >= 0 && Number.isFinite(value['tx_bytes']) && value['tx_bytes'] >= 0))) { return false }; return true; })(value['data']['network'])) : true) &&
-      (value['data']['timestamp'] !== undefined ? ((typeof value['data']['timestamp'] === 'string')) : true)
+      (value['data']['timestamp'] !== undefined ? ((typeof value['data']['timestamp'] === 'string') && local_0.test(value['data']['timestamp'])) : true)
     )
   }
 })();
 const check9 = (() => {
+  const local_0 = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/;
   return function check(value: any): boolean {
     return (
       (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
@@ -125,11 +128,13 @@ const check9 = (() => {
       (typeof value['data'] === 'object' && value['data'] !== null && !Array.isArray(value['data'])) &&
       (typeof value['data']['level'] === 'string') &&
       (typeof value['data']['message'] === 'string') &&
-      (typeof value['data']['timestamp'] === 'string')
+      (typeof value['data']['timestamp'] === 'string') &&
+      local_0.test(value['data']['timestamp'])
     )
   }
 })();
 const check10 = (() => {
+  const local_0 = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/;
   return function check(value: any): boolean {
     return (
       (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
@@ -137,7 +142,7 @@ const check10 = (() => {
       (typeof value['data'] === 'object' && value['data'] !== null && !Array.isArray(value['data'])) &&
       (typeof value['data']['message'] === 'string') &&
       (value['data']['level'] !== undefined ? ((typeof value['data']['level'] === 'string')) : true) &&
-      (value['data']['timestamp'] !== undefined ? ((typeof value['data']['timestamp'] === 'string')) : true)
+      (value['data']['timestamp'] !== undefined ? ((typeof value['data']['timestamp'] === 'string') && local_0.test(value['data']['timestamp'])) : true)
     )
   }
 })();
@@ -175,14 +180,14 @@ export const monitorValidators: ValidatorsOf<typeof monitorValidatorSchemas> = {
   },
   "fromAgent": {
     "auth": validator(check4, {"type":"object","required":["type","api_key"],"properties":{"type":{"const":"auth","type":"string"},"api_key":{"minLength":1,"type":"string"}}}),
-    "metrics": validator(check5, {"type":"object","required":["type","server_id","cpu_percent","memory_percent","disk_usage","network","timestamp"],"properties":{"type":{"const":"metrics","type":"string"},"server_id":{"minLength":1,"type":"string"},"cpu_percent":{"type":"number"},"memory_percent":{"type":"number"},"disk_usage":{"type":"array","items":{"type":"object","required":["mount","total_bytes","used_bytes","percent"],"properties":{"mount":{"type":"string"},"total_bytes":{"minimum":0,"type":"number"},"used_bytes":{"minimum":0,"type":"number"},"percent":{"type":"number"}}}},"network":{"type":"array","items":{"type":"object","required":["interface","rx_bytes","tx_bytes"],"properties":{"interface":{"type":"string"},"rx_bytes":{"minimum":0,"type":"number"},"tx_bytes":{"minimum":0,"type":"number"}}}},"timestamp":{"minLength":1,"type":"string"}}}),
+    "metrics": validator(check5, {"type":"object","required":["type","server_id","cpu_percent","memory_percent","disk_usage","network","timestamp"],"properties":{"type":{"const":"metrics","type":"string"},"server_id":{"minLength":1,"type":"string"},"cpu_percent":{"type":"number"},"memory_percent":{"type":"number"},"disk_usage":{"type":"array","items":{"type":"object","required":["mount","total_bytes","used_bytes","percent"],"properties":{"mount":{"type":"string"},"total_bytes":{"minimum":0,"type":"number"},"used_bytes":{"minimum":0,"type":"number"},"percent":{"type":"number"}}}},"network":{"type":"array","items":{"type":"object","required":["interface","rx_bytes","tx_bytes"],"properties":{"interface":{"type":"string"},"rx_bytes":{"minimum":0,"type":"number"},"tx_bytes":{"minimum":0,"type":"number"}}}},"timestamp":{"pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d{1,9})?(Z|[+-]([01]\\d|2[0-3]):?[0-5]\\d)?$","description":"ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z","type":"string"}}}),
     "command_response": validator(check6, {"type":"object","required":["type","command_id","output","exit_code","duration_ms"],"properties":{"type":{"const":"command_response","type":"string"},"command_id":{"minLength":1,"type":"string"},"output":{"type":"string"},"exit_code":{"type":"integer"},"duration_ms":{"minimum":0,"type":"number"}}}),
     "docker_response": validator(check7, {"type":"object","required":["type","command_id","success","message"],"properties":{"type":{"const":"docker_response","type":"string"},"command_id":{"minLength":1,"type":"string"},"success":{"type":"boolean"},"message":{"type":"string"}}}),
   },
   "toFrontend": {
-    "metrics": validator(check8, {"type":"object","required":["type","data"],"properties":{"type":{"const":"metrics","type":"string"},"data":{"type":"object","required":["cpu_percent","memory_percent"],"properties":{"cpu_percent":{"type":"number"},"memory_percent":{"type":"number"},"disk_usage":{"type":"array","items":{"type":"object","required":["mount","total_bytes","used_bytes","percent"],"properties":{"mount":{"type":"string"},"total_bytes":{"minimum":0,"type":"number"},"used_bytes":{"minimum":0,"type":"number"},"percent":{"type":"number"}}}},"network":{"type":"array","items":{"type":"object","required":["interface","rx_bytes","tx_bytes"],"properties":{"interface":{"type":"string"},"rx_bytes":{"minimum":0,"type":"number"},"tx_bytes":{"minimum":0,"type":"number"}}}},"timestamp":{"type":"string"}}}}}),
-    "log": validator(check9, {"type":"object","required":["type","data"],"properties":{"type":{"const":"log","type":"string"},"data":{"type":"object","required":["level","message","timestamp"],"properties":{"level":{"type":"string"},"message":{"type":"string"},"timestamp":{"type":"string"}}}}}),
-    "alert": validator(check10, {"type":"object","required":["type","data"],"properties":{"type":{"const":"alert","type":"string"},"data":{"type":"object","required":["message"],"properties":{"message":{"type":"string"},"level":{"type":"string"},"timestamp":{"type":"string"}}}}}),
+    "metrics": validator(check8, {"type":"object","required":["type","data"],"properties":{"type":{"const":"metrics","type":"string"},"data":{"type":"object","required":["cpu_percent","memory_percent"],"properties":{"cpu_percent":{"type":"number"},"memory_percent":{"type":"number"},"disk_usage":{"type":"array","items":{"type":"object","required":["mount","total_bytes","used_bytes","percent"],"properties":{"mount":{"type":"string"},"total_bytes":{"minimum":0,"type":"number"},"used_bytes":{"minimum":0,"type":"number"},"percent":{"type":"number"}}}},"network":{"type":"array","items":{"type":"object","required":["interface","rx_bytes","tx_bytes"],"properties":{"interface":{"type":"string"},"rx_bytes":{"minimum":0,"type":"number"},"tx_bytes":{"minimum":0,"type":"number"}}}},"timestamp":{"pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d{1,9})?(Z|[+-]([01]\\d|2[0-3]):?[0-5]\\d)?$","description":"ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z","type":"string"}}}}}),
+    "log": validator(check9, {"type":"object","required":["type","data"],"properties":{"type":{"const":"log","type":"string"},"data":{"type":"object","required":["level","message","timestamp"],"properties":{"level":{"type":"string"},"message":{"type":"string"},"timestamp":{"pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d{1,9})?(Z|[+-]([01]\\d|2[0-3]):?[0-5]\\d)?$","description":"ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z","type":"string"}}}}}),
+    "alert": validator(check10, {"type":"object","required":["type","data"],"properties":{"type":{"const":"alert","type":"string"},"data":{"type":"object","required":["message"],"properties":{"message":{"type":"string"},"level":{"type":"string"},"timestamp":{"pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d{1,9})?(Z|[+-]([01]\\d|2[0-3]):?[0-5]\\d)?$","description":"ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z","type":"string"}}}}}),
     "error": validator(check3, {"type":"object","required":["type","message"],"properties":{"type":{"const":"error","type":"string"},"message":{"type":"string"}}}),
   },
   "fromFrontend": {

@@ -9,12 +9,13 @@
  * queued: a stale sample is worth nothing once a fresh one can be taken.
  */
 import { ErrorCodes, invalidArgument, messageOf } from '../../core/errors.js';
-import { classify, wsUrl } from '../../core/inbound.js';
+import { classify, resolveToken, wsUrl, type TokenSource } from '../../core/inbound.js';
 import { timerScheduler, type Scheduler } from '../../core/scheduler.js';
 import { WsClient, type WsClientOptions } from '../../core/ws-client.js';
 import { VSTATS_AGENT_PATH } from './constants.js';
 import { systemMetricsValidator } from './validators.gen.js';
 import type { AgentHeartbeat, AgentMetrics, SystemMetrics } from './schema.js';
+import type { FleetwireClient } from '../../core/client.js';
 import type { VStatsAgentEvents } from './events.js';
 
 /** What a provider returns: the document's report; `timestamp` is filled in when absent. */
@@ -24,8 +25,8 @@ export type SystemMetricsInput = Omit<SystemMetrics, 'timestamp'> & { timestamp?
 export interface VStatsAgentOptions extends Omit<WsClientOptions, 'sendQueueCapacity'> {
   /** Server base URL, e.g. `ws://localhost:3001` (`/ws/agent` is appended unless present). */
   url: string;
-  /** The agent token, sent as `?token=`. */
-  token: string;
+  /** The agent token, sent as `?token=`: a string, or a provider called on every (re)connect (sync or async). */
+  token: TokenSource;
   /** Called for every report; sync or async. */
   metrics: () => SystemMetricsInput | Promise<SystemMetricsInput>;
   /** Report period in ms. Default 5000. */
@@ -42,10 +43,9 @@ export interface VStatsAgentOptions extends Omit<WsClientOptions, 'sendQueueCapa
   location?: string;
 }
 
-export class VStatsAgent extends WsClient<VStatsAgentEvents> {
+export class VStatsAgent extends WsClient<VStatsAgentEvents> implements FleetwireClient {
   private readonly opts: VStatsAgentOptions;
   private readonly scheduler: Scheduler;
-  private readonly target: string;
   private cancels: (() => void)[] = [];
 
   constructor(options: VStatsAgentOptions) {
@@ -53,7 +53,6 @@ export class VStatsAgent extends WsClient<VStatsAgentEvents> {
     super('vstats', options);
     this.opts = options;
     this.scheduler = options.scheduler ?? timerScheduler;
-    this.target = wsUrl(options.url, VSTATS_AGENT_PATH, { token: options.token, name: options.name, location: options.location });
   }
 
   /** Takes and sends one report now. Resolves when sent or skipped (never rejects). */
@@ -77,15 +76,16 @@ export class VStatsAgent extends WsClient<VStatsAgentEvents> {
     if (this.sendNow(hb)) this.emit('heartbeat', hb);
   }
 
-  protected url(): string {
-    return this.target;
+  protected url(): string | Promise<string> {
+    const { token, name, location } = this.opts;
+    if (typeof token === 'string') return wsUrl(this.opts.url, VSTATS_AGENT_PATH, { token, name, location });
+    return resolveToken(token).then((t) => wsUrl(this.opts.url, VSTATS_AGENT_PATH, { token: t, name, location }));
   }
 
   protected onOpen(): void {
     // The token was checked at the upgrade: an open socket is an accepted agent.
-    this.markReady(`open ${this.safeUrl}`);
-    this.emit('connected');
     this.stopTimers();
+    this.markReady(`open ${this.safeUrl}`);
     void this.reportNow();
     this.cancels.push(this.scheduler.every(this.opts.metricsIntervalMs ?? 5000, () => void this.reportNow()));
     this.cancels.push(this.scheduler.every(this.opts.heartbeatIntervalMs ?? 30_000, () => this.heartbeatNow()));
@@ -124,7 +124,9 @@ export class VStatsAgent extends WsClient<VStatsAgentEvents> {
 function checkOptions(o: VStatsAgentOptions): void {
   if (!o || typeof o !== 'object') invalidArgument('VStatsAgent needs an options object: new VStatsAgent({ url, token, metrics })');
   if (typeof o.url !== 'string' || !/^(https?|wss?):\/\//.test(o.url)) invalidArgument(`VStatsAgent: url must be a ws(s):// or http(s):// URL, got ${JSON.stringify(o.url)}`);
-  if (typeof o.token !== 'string' || o.token.length === 0) invalidArgument('VStatsAgent: token must be a non-empty string (the agent token)');
+  if (!(typeof o.token === 'function' || (typeof o.token === 'string' && o.token.length > 0))) {
+    invalidArgument('VStatsAgent: token must be a non-empty string (the agent token) or a function returning one (called on every connect)');
+  }
   if (typeof o.metrics !== 'function') invalidArgument('VStatsAgent: metrics must be a function returning the metrics report (sync or async)');
   for (const k of ['metricsIntervalMs', 'heartbeatIntervalMs'] as const) {
     if (o[k] !== undefined && !(Number(o[k]) > 0)) invalidArgument(`VStatsAgent: ${k} must be > 0, got ${String(o[k])}`);

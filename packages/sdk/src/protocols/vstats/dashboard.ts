@@ -13,6 +13,7 @@ import { WsClient, type WsClientOptions } from '../../core/ws-client.js';
 import { VSTATS_DASHBOARD_PATH } from './constants.js';
 import { vstatsDashboardValidators } from './validators.gen.js';
 import type { DashboardMessage } from './schema.js';
+import type { FleetwireClient } from '../../core/client.js';
 import type { VStatsDashboardEvents, VStatsServer } from './events.js';
 
 /** A dashboard sends nothing, so the send-queue option does not apply. */
@@ -28,7 +29,7 @@ export interface VStatsDashboardOptions extends Omit<WsClientOptions, 'sendQueue
   clearOnReconnect?: boolean;
 }
 
-export class VStatsDashboard extends WsClient<VStatsDashboardEvents> {
+export class VStatsDashboard extends WsClient<VStatsDashboardEvents> implements FleetwireClient {
   private readonly target: string;
   private readonly clearOnReconnect: boolean;
   private readonly map = new Map<string, VStatsServer>();
@@ -68,9 +69,8 @@ export class VStatsDashboard extends WsClient<VStatsDashboardEvents> {
   }
 
   protected onOpen(): void {
-    this.markReady(`open ${this.safeUrl}`);
     if (this.clearOnReconnect) this.map.clear();
-    this.emit('connected');
+    this.markReady(`open ${this.safeUrl}`);
   }
 
   protected override onDown(): void {

@@ -4,11 +4,13 @@
  * Objects accept unknown extra fields (TypeBox's default); a missing or
  * mistyped required field fails validation.
  */
+import { IsoTimestamp } from '../../core/timestamp.js';
 import { Type, type Static } from '../../core/schema.js';
 
 export * from './constants.js';
 
-const Iso = Type.String({ minLength: 1 });
+/** Every time field: ISO 8601 (core/timestamp.ts). */
+const Iso = IsoTimestamp();
 
 // ── the agent's full system metrics report (vstats.md "Metrics Report") ──
 

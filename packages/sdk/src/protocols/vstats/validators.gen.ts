@@ -5,11 +5,12 @@ import type { systemMetricsValidatorSchema, vstatsAgentValidatorSchemas, vstatsD
 import { validator, type ValidatorsOf } from '../../core/validator.js';
 
 const check0 = (() => {
+  const local_0 = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/;
   return function check(value: any): boolean {
     return (
       (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
       (typeof value['timestamp'] === 'string') &&
-      value['timestamp'].length >= 1 &&
+      local_0.test(value['timestamp']) &&
       (typeof value['hostname'] === 'string') &&
       (typeof value['os'] === 'object' && value['os'] !== null && !Array.isArray(value['os'])) &&
       (typeof value['os']['name'] === 'string') &&
@@ -47,13 +48,15 @@ const check0 = (() => {
   }
 })();
 const check1 = (() => {
+  const local_0 = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/;
+  const local_1 = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/;
   return function check(value: any): boolean {
     return (
       (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
       (value['type'] === 'metrics') &&
       (typeof value['data'] === 'object' && value['data'] !== null && !Array.isArray(value['data'])) &&
       (typeof value['data']['timestamp'] === 'string') &&
-      value['data']['timestamp'].length >= 1 &&
+      local_0.test(value['data']['timestamp']) &&
       (typeof value['data']['hostname'] === 'string') &&
       (typeof value['data']['os'] === 'object' && value['data']['os'] !== null && !Array.isArray(value['data']['os'])) &&
       (typeof value['data']['os']['name'] === 'string') &&
@@ -87,21 +90,23 @@ const check1 = (() => {
       Number.isFinite(value['data']['load_average']['one']) &&
       Number.isFinite(value['data']['load_average']['five']) &&
       Number.isFinite(value['data']['load_average']['fifteen']) &&
-      (value['timestamp'] !== undefined ? ((typeof value['timestamp'] === 'string') && value['timestamp'].length >= 1) : true)
+      (value['timestamp'] !== undefined ? ((typeof value['timestamp'] === 'string') && local_1.test(value['timestamp'])) : true)
     )
   }
 })();
 const check2 = (() => {
+  const local_0 = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/;
   return function check(value: any): boolean {
     return (
       (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
       (value['type'] === 'heartbeat') &&
       (typeof value['timestamp'] === 'string') &&
-      value['timestamp'].length >= 1
+      local_0.test(value['timestamp'])
     )
   }
 })();
 const check3 = (() => {
+  const local_0 = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/;
   return function check(value: any): boolean {
     return (
       (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
@@ -123,11 +128,12 @@ const check3 = (() => {
       Number.isFinite(value['data']['metrics']['network']['rx']) &&
       Number.isFinite(value['data']['metrics']['network']['tx']) &&
       (typeof value['timestamp'] === 'string') &&
-      value['timestamp'].length >= 1
+      local_0.test(value['timestamp'])
     )
   }
 })();
 const check4 = (() => {
+  const local_0 = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/;
   return function check(value: any): boolean {
     return (
       (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
@@ -137,11 +143,12 @@ const check4 = (() => {
       value['data']['server_id'].length >= 1 &&
       (typeof value['data']['online'] === 'boolean') &&
       (typeof value['timestamp'] === 'string') &&
-      value['timestamp'].length >= 1
+      local_0.test(value['timestamp'])
     )
   }
 })();
 const check5 = (() => {
+  const local_0 = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/;
   return function check(value: any): boolean {
     return (
       (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
@@ -151,11 +158,12 @@ const check5 = (() => {
       value['data']['id'].length >= 1 &&
       (typeof value['data']['name'] === 'string') &&
       (typeof value['data']['location'] === 'string') &&
-      (value['timestamp'] !== undefined ? ((typeof value['timestamp'] === 'string') && value['timestamp'].length >= 1) : true)
+      (value['timestamp'] !== undefined ? ((typeof value['timestamp'] === 'string') && local_0.test(value['timestamp'])) : true)
     )
   }
 })();
 const check6 = (() => {
+  const local_0 = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/;
   return function check(value: any): boolean {
     return (
       (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
@@ -163,22 +171,22 @@ const check6 = (() => {
       (typeof value['data'] === 'object' && value['data'] !== null && !Array.isArray(value['data'])) &&
       (typeof value['data']['id'] === 'string') &&
       value['data']['id'].length >= 1 &&
-      (value['timestamp'] !== undefined ? ((typeof value['timestamp'] === 'string') && value['timestamp'].length >= 1) : true)
+      (value['timestamp'] !== undefined ? ((typeof value['timestamp'] === 'string') && local_0.test(value['timestamp'])) : true)
     )
   }
 })();
 
 /** Generated from `systemMetricsValidatorSchema` in ./schema.ts. */
-export const systemMetricsValidator: ValidatorsOf<typeof systemMetricsValidatorSchema> = validator(check0, {"type":"object","required":["timestamp","hostname","os","cpu","memory","disks","network","uptime","load_average"],"properties":{"timestamp":{"minLength":1,"type":"string"},"hostname":{"type":"string"},"os":{"type":"object","required":["name","version","kernel","arch"],"properties":{"name":{"type":"string"},"version":{"type":"string"},"kernel":{"type":"string"},"arch":{"type":"string"}}},"cpu":{"type":"object","required":["brand","cores","usage","frequency","per_core"],"properties":{"brand":{"type":"string"},"cores":{"minimum":0,"type":"integer"},"usage":{"type":"number"},"frequency":{"type":"number"},"per_core":{"type":"array","items":{"type":"number"}}}},"memory":{"type":"object","required":["total","used","available","swap_total","swap_used","usage_percent"],"properties":{"total":{"type":"number"},"used":{"type":"number"},"available":{"type":"number"},"swap_total":{"type":"number"},"swap_used":{"type":"number"},"usage_percent":{"type":"number"}}},"disks":{"type":"array","items":{"type":"object","required":["name","mount_point","fs_type","total","used","available","usage_percent"],"properties":{"name":{"type":"string"},"mount_point":{"type":"string"},"fs_type":{"type":"string"},"total":{"type":"number"},"used":{"type":"number"},"available":{"type":"number"},"usage_percent":{"type":"number"}}}},"network":{"type":"object","required":["interfaces","total_rx","total_tx"],"properties":{"interfaces":{"type":"array","items":{"type":"object","required":["name","rx","tx"],"properties":{"name":{"type":"string"},"rx":{"type":"number"},"tx":{"type":"number"}}}},"total_rx":{"type":"number"},"total_tx":{"type":"number"}}},"uptime":{"type":"number"},"load_average":{"type":"object","required":["one","five","fifteen"],"properties":{"one":{"type":"number"},"five":{"type":"number"},"fifteen":{"type":"number"}}}}});
+export const systemMetricsValidator: ValidatorsOf<typeof systemMetricsValidatorSchema> = validator(check0, {"type":"object","required":["timestamp","hostname","os","cpu","memory","disks","network","uptime","load_average"],"properties":{"timestamp":{"pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d{1,9})?(Z|[+-]([01]\\d|2[0-3]):?[0-5]\\d)?$","description":"ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z","type":"string"},"hostname":{"type":"string"},"os":{"type":"object","required":["name","version","kernel","arch"],"properties":{"name":{"type":"string"},"version":{"type":"string"},"kernel":{"type":"string"},"arch":{"type":"string"}}},"cpu":{"type":"object","required":["brand","cores","usage","frequency","per_core"],"properties":{"brand":{"type":"string"},"cores":{"minimum":0,"type":"integer"},"usage":{"type":"number"},"frequency":{"type":"number"},"per_core":{"type":"array","items":{"type":"number"}}}},"memory":{"type":"object","required":["total","used","available","swap_total","swap_used","usage_percent"],"properties":{"total":{"type":"number"},"used":{"type":"number"},"available":{"type":"number"},"swap_total":{"type":"number"},"swap_used":{"type":"number"},"usage_percent":{"type":"number"}}},"disks":{"type":"array","items":{"type":"object","required":["name","mount_point","fs_type","total","used","available","usage_percent"],"properties":{"name":{"type":"string"},"mount_point":{"type":"string"},"fs_type":{"type":"string"},"total":{"type":"number"},"used":{"type":"number"},"available":{"type":"number"},"usage_percent":{"type":"number"}}}},"network":{"type":"object","required":["interfaces","total_rx","total_tx"],"properties":{"interfaces":{"type":"array","items":{"type":"object","required":["name","rx","tx"],"properties":{"name":{"type":"string"},"rx":{"type":"number"},"tx":{"type":"number"}}}},"total_rx":{"type":"number"},"total_tx":{"type":"number"}}},"uptime":{"type":"number"},"load_average":{"type":"object","required":["one","five","fifteen"],"properties":{"one":{"type":"number"},"five":{"type":"number"},"fifteen":{"type":"number"}}}}});
 /** Generated from `vstatsAgentValidatorSchemas` in ./schema.ts. */
 export const vstatsAgentValidators: ValidatorsOf<typeof vstatsAgentValidatorSchemas> = {
-  "metrics": validator(check1, {"type":"object","required":["type","data"],"properties":{"type":{"const":"metrics","type":"string"},"data":{"type":"object","required":["timestamp","hostname","os","cpu","memory","disks","network","uptime","load_average"],"properties":{"timestamp":{"minLength":1,"type":"string"},"hostname":{"type":"string"},"os":{"type":"object","required":["name","version","kernel","arch"],"properties":{"name":{"type":"string"},"version":{"type":"string"},"kernel":{"type":"string"},"arch":{"type":"string"}}},"cpu":{"type":"object","required":["brand","cores","usage","frequency","per_core"],"properties":{"brand":{"type":"string"},"cores":{"minimum":0,"type":"integer"},"usage":{"type":"number"},"frequency":{"type":"number"},"per_core":{"type":"array","items":{"type":"number"}}}},"memory":{"type":"object","required":["total","used","available","swap_total","swap_used","usage_percent"],"properties":{"total":{"type":"number"},"used":{"type":"number"},"available":{"type":"number"},"swap_total":{"type":"number"},"swap_used":{"type":"number"},"usage_percent":{"type":"number"}}},"disks":{"type":"array","items":{"type":"object","required":["name","mount_point","fs_type","total","used","available","usage_percent"],"properties":{"name":{"type":"string"},"mount_point":{"type":"string"},"fs_type":{"type":"string"},"total":{"type":"number"},"used":{"type":"number"},"available":{"type":"number"},"usage_percent":{"type":"number"}}}},"network":{"type":"object","required":["interfaces","total_rx","total_tx"],"properties":{"interfaces":{"type":"array","items":{"type":"object","required":["name","rx","tx"],"properties":{"name":{"type":"string"},"rx":{"type":"number"},"tx":{"type":"number"}}}},"total_rx":{"type":"number"},"total_tx":{"type":"number"}}},"uptime":{"type":"number"},"load_average":{"type":"object","required":["one","five","fifteen"],"properties":{"one":{"type":"number"},"five":{"type":"number"},"fifteen":{"type":"number"}}}}},"timestamp":{"minLength":1,"type":"string"}}}),
-  "heartbeat": validator(check2, {"type":"object","required":["type","timestamp"],"properties":{"type":{"const":"heartbeat","type":"string"},"timestamp":{"minLength":1,"type":"string"}}}),
+  "metrics": validator(check1, {"type":"object","required":["type","data"],"properties":{"type":{"const":"metrics","type":"string"},"data":{"type":"object","required":["timestamp","hostname","os","cpu","memory","disks","network","uptime","load_average"],"properties":{"timestamp":{"pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d{1,9})?(Z|[+-]([01]\\d|2[0-3]):?[0-5]\\d)?$","description":"ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z","type":"string"},"hostname":{"type":"string"},"os":{"type":"object","required":["name","version","kernel","arch"],"properties":{"name":{"type":"string"},"version":{"type":"string"},"kernel":{"type":"string"},"arch":{"type":"string"}}},"cpu":{"type":"object","required":["brand","cores","usage","frequency","per_core"],"properties":{"brand":{"type":"string"},"cores":{"minimum":0,"type":"integer"},"usage":{"type":"number"},"frequency":{"type":"number"},"per_core":{"type":"array","items":{"type":"number"}}}},"memory":{"type":"object","required":["total","used","available","swap_total","swap_used","usage_percent"],"properties":{"total":{"type":"number"},"used":{"type":"number"},"available":{"type":"number"},"swap_total":{"type":"number"},"swap_used":{"type":"number"},"usage_percent":{"type":"number"}}},"disks":{"type":"array","items":{"type":"object","required":["name","mount_point","fs_type","total","used","available","usage_percent"],"properties":{"name":{"type":"string"},"mount_point":{"type":"string"},"fs_type":{"type":"string"},"total":{"type":"number"},"used":{"type":"number"},"available":{"type":"number"},"usage_percent":{"type":"number"}}}},"network":{"type":"object","required":["interfaces","total_rx","total_tx"],"properties":{"interfaces":{"type":"array","items":{"type":"object","required":["name","rx","tx"],"properties":{"name":{"type":"string"},"rx":{"type":"number"},"tx":{"type":"number"}}}},"total_rx":{"type":"number"},"total_tx":{"type":"number"}}},"uptime":{"type":"number"},"load_average":{"type":"object","required":["one","five","fifteen"],"properties":{"one":{"type":"number"},"five":{"type":"number"},"fifteen":{"type":"number"}}}}},"timestamp":{"pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d{1,9})?(Z|[+-]([01]\\d|2[0-3]):?[0-5]\\d)?$","description":"ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z","type":"string"}}}),
+  "heartbeat": validator(check2, {"type":"object","required":["type","timestamp"],"properties":{"type":{"const":"heartbeat","type":"string"},"timestamp":{"pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d{1,9})?(Z|[+-]([01]\\d|2[0-3]):?[0-5]\\d)?$","description":"ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z","type":"string"}}}),
 };
 /** Generated from `vstatsDashboardValidatorSchemas` in ./schema.ts. */
 export const vstatsDashboardValidators: ValidatorsOf<typeof vstatsDashboardValidatorSchemas> = {
-  "metrics": validator(check3, {"type":"object","required":["type","data","timestamp"],"properties":{"type":{"const":"metrics","type":"string"},"data":{"type":"object","required":["server_id","metrics"],"properties":{"server_id":{"minLength":1,"type":"string"},"metrics":{"type":"object","required":["cpu","memory","disks","network"],"properties":{"cpu":{"type":"object","required":["usage","cores"],"properties":{"usage":{"type":"number"},"cores":{"minimum":0,"type":"integer"}}},"memory":{"type":"object","required":["total","used"],"properties":{"total":{"type":"number"},"used":{"type":"number"}}},"disks":{"type":"array","items":{"type":"object","properties":{}}},"network":{"type":"object","required":["rx","tx"],"properties":{"rx":{"type":"number"},"tx":{"type":"number"}}}}}}},"timestamp":{"minLength":1,"type":"string"}}}),
-  "status": validator(check4, {"type":"object","required":["type","data","timestamp"],"properties":{"type":{"const":"status","type":"string"},"data":{"type":"object","required":["server_id","online"],"properties":{"server_id":{"minLength":1,"type":"string"},"online":{"type":"boolean"}}},"timestamp":{"minLength":1,"type":"string"}}}),
-  "server_added": validator(check5, {"type":"object","required":["type","data"],"properties":{"type":{"const":"server_added","type":"string"},"data":{"type":"object","required":["id","name","location"],"properties":{"id":{"minLength":1,"type":"string"},"name":{"type":"string"},"location":{"type":"string"}}},"timestamp":{"minLength":1,"type":"string"}}}),
-  "server_removed": validator(check6, {"type":"object","required":["type","data"],"properties":{"type":{"const":"server_removed","type":"string"},"data":{"type":"object","required":["id"],"properties":{"id":{"minLength":1,"type":"string"}}},"timestamp":{"minLength":1,"type":"string"}}}),
+  "metrics": validator(check3, {"type":"object","required":["type","data","timestamp"],"properties":{"type":{"const":"metrics","type":"string"},"data":{"type":"object","required":["server_id","metrics"],"properties":{"server_id":{"minLength":1,"type":"string"},"metrics":{"type":"object","required":["cpu","memory","disks","network"],"properties":{"cpu":{"type":"object","required":["usage","cores"],"properties":{"usage":{"type":"number"},"cores":{"minimum":0,"type":"integer"}}},"memory":{"type":"object","required":["total","used"],"properties":{"total":{"type":"number"},"used":{"type":"number"}}},"disks":{"type":"array","items":{"type":"object","properties":{}}},"network":{"type":"object","required":["rx","tx"],"properties":{"rx":{"type":"number"},"tx":{"type":"number"}}}}}}},"timestamp":{"pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d{1,9})?(Z|[+-]([01]\\d|2[0-3]):?[0-5]\\d)?$","description":"ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z","type":"string"}}}),
+  "status": validator(check4, {"type":"object","required":["type","data","timestamp"],"properties":{"type":{"const":"status","type":"string"},"data":{"type":"object","required":["server_id","online"],"properties":{"server_id":{"minLength":1,"type":"string"},"online":{"type":"boolean"}}},"timestamp":{"pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d{1,9})?(Z|[+-]([01]\\d|2[0-3]):?[0-5]\\d)?$","description":"ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z","type":"string"}}}),
+  "server_added": validator(check5, {"type":"object","required":["type","data"],"properties":{"type":{"const":"server_added","type":"string"},"data":{"type":"object","required":["id","name","location"],"properties":{"id":{"minLength":1,"type":"string"},"name":{"type":"string"},"location":{"type":"string"}}},"timestamp":{"pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d{1,9})?(Z|[+-]([01]\\d|2[0-3]):?[0-5]\\d)?$","description":"ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z","type":"string"}}}),
+  "server_removed": validator(check6, {"type":"object","required":["type","data"],"properties":{"type":{"const":"server_removed","type":"string"},"data":{"type":"object","required":["id"],"properties":{"id":{"minLength":1,"type":"string"}}},"timestamp":{"pattern":"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d{1,9})?(Z|[+-]([01]\\d|2[0-3]):?[0-5]\\d)?$","description":"ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z","type":"string"}}}),
 };
