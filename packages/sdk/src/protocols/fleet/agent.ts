@@ -32,6 +32,7 @@ import type {
 import type { FleetAgentEvents } from './events.js';
 import { checkOptions, type FleetAgentOptions } from './options.js';
 import { Rentals, type RentalHost, type RunningInstance } from './rentals.js';
+import { connectionInfoFor } from './connection-info.js';
 
 export type { FleetAgentOptions } from './options.js';
 
@@ -170,6 +171,22 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> implements Fleetw
     if (this.reconnector.state === 'connected') this.relink('dropConnection() called');
   }
 
+  /**
+   * fleet.md's `connectionInfo` for a start_instance command: `sshHost` from the
+   * options, SSH on `proxyPortMapping["22"]`, the other ports as
+   * `additionalPorts`. Throws FW_INVALID_ARGUMENT without `sshHost` or port 22
+   * (in a start handler, that becomes the failed start's message).
+   */
+  connectionInfo(cmd: StartInstance): ConnectionInfo {
+    if (this.opts.sshHost === undefined) {
+      throw new FleetwireError(
+        ErrorCodes.FW_INVALID_ARGUMENT,
+        'FleetAgent: no connectionInfo to derive — pass `sshHost` in the options, or return `connectionInfo` from onStartInstance',
+      );
+    }
+    return connectionInfoFor(cmd, this.opts.sshHost);
+  }
+
   /** Sends one heartbeat now (also done automatically on connect and every interval). */
   heartbeatNow(): Promise<void> {
     return this.beat();
@@ -211,6 +228,7 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> implements Fleetw
       nodeId: this.nodeId,
       onStartInstance: this.opts.onStartInstance,
       onStopInstance: this.opts.onStopInstance,
+      connectionInfo: (cmd) => this.connectionInfo(cmd),
       lifecycle: (event, payload) => this.lifecycle(event, payload),
       fail: (code, message, context, cause) => this.fail(code, message, context, cause),
       drained: () => {

@@ -1,10 +1,16 @@
 import type { ClientEvents } from '../../core/client.js';
+import type { connectionInfoFor } from './connection-info.js';
 import type { ConnectionInfo, DrainNode, Heartbeat, InstanceStarted, InstanceStopped, StartInstance, StopInstance, StopReason } from './schema.js';
 
 /** What a start_instance handler returns: the container it started and how to reach it. */
 export interface StartResult {
   containerId: string;
-  connectionInfo: ConnectionInfo;
+  /**
+   * How to reach the container. Default (with `FleetAgentOptions.sshHost` set):
+   * derived from the command by {@link connectionInfoFor} — SSH on
+   * `proxyPortMapping["22"]`, the other mapped ports as `additionalPorts`.
+   */
+  connectionInfo?: ConnectionInfo;
 }
 
 /** What a stop_instance handler may return; default `{ reason: 'requested' }`. */

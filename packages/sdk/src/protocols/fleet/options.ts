@@ -36,6 +36,12 @@ export interface FleetAgentOptions extends ReconnectOptions {
   deadAfterMissedAcks?: number;
   /** Connect timeout per attempt, in ms. Default 20000 (socket.io's). */
   connectTimeoutMs?: number;
+  /**
+   * Host name of the SSH proxy, reported as `connectionInfo.sshHost`. With it, a
+   * start handler may return just `{ containerId }` and the agent derives
+   * `connectionInfo` from the command (see `agent.connectionInfo(cmd)`). Default none.
+   */
+  sshHost?: string;
   /** Starts a container; its result becomes `instance_started`, a throw becomes `instance_stopped` (error). */
   onStartInstance?: (cmd: StartInstance) => StartResult | Promise<StartResult>;
   /** Stops a container; its result becomes `instance_stopped` (default reason `requested`). */
@@ -66,6 +72,7 @@ export function checkOptions(o: FleetAgentOptions): void {
   if (keyProblem) invalidArgument(`FleetAgent: apiKey ${keyProblem}, so it can never be sent as an Authorization header; check the key you configured`);
   if (typeof o.nodeId !== 'string' || o.nodeId.length === 0) invalidArgument('FleetAgent: nodeId must be a non-empty string');
   if (typeof o.metrics !== 'function') invalidArgument('FleetAgent: metrics must be a function returning the heartbeat metrics (sync or async)');
+  if (o.sshHost !== undefined && (typeof o.sshHost !== 'string' || o.sshHost.length === 0)) invalidArgument(`FleetAgent: sshHost must be a non-empty host name, got ${JSON.stringify(o.sshHost)}`);
   if (o.heartbeatIntervalMs !== undefined && !(o.heartbeatIntervalMs > 0)) {
     invalidArgument(`FleetAgent: heartbeatIntervalMs must be > 0, got ${String(o.heartbeatIntervalMs)}`);
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rentals, type RentalHost } from './rentals.js';
 import type { StartInstance } from './schema.js';
+import { connectionInfoFor } from './connection-info.js';
 
 const cmd = (rentalId: string): StartInstance => ({
   rentalId,
@@ -19,6 +20,7 @@ function book(over: Partial<RentalHost> = {}) {
     lifecycle: (e, p) => events.push([e, p]),
     fail: () => {},
     drained: () => drained++,
+    connectionInfo: (c) => connectionInfoFor(c, 'proxy.h'),
     ...over,
   });
   return { r, events, drained: () => drained };
@@ -60,5 +62,11 @@ describe('Rentals', () => {
       ['instance_stopped', expect.objectContaining({ rentalId: 'r1', reason: 'error', errorMessage: expect.stringMatching(/invalid result.*containerId/) })],
     ]);
     expect(r.status).toBe('online');
+  });
+
+  it('a handler that returns only containerId gets the connectionInfo derived from the command', async () => {
+    const { r, events } = book({ onStartInstance: (c) => ({ containerId: `ctr-${c.rentalId}` }) });
+    await r.start(cmd('r7'));
+    expect(events).toEqual([['instance_started', { rentalId: 'r7', containerId: 'ctr-r7', connectionInfo: { sshHost: 'proxy.h', sshPort: 10022 } }]]);
   });
 });

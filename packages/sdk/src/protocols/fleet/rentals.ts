@@ -18,6 +18,8 @@ export interface RunningInstance {
 export interface RentalHost {
   readonly nodeId: string;
   onStartInstance?: (cmd: StartInstance) => StartResult | Promise<StartResult>;
+  /** The connectionInfo of a start whose handler returned none (throws when it cannot be derived). */
+  connectionInfo(cmd: StartInstance): ConnectionInfo;
   onStopInstance?: (cmd: StopInstance) => StopResult | void | Promise<StopResult | void>;
   /** Queues one lifecycle event for acked delivery. */
   lifecycle(event: 'instance_started' | 'instance_stopped', payload: InstanceStarted | InstanceStopped): void;
@@ -68,7 +70,7 @@ export class Rentals {
     this.starting.add(rentalId);
     try {
       const result = await host.onStartInstance(cmd);
-      const started = { rentalId, containerId: result?.containerId, connectionInfo: result?.connectionInfo };
+      const started = { rentalId, containerId: result?.containerId, connectionInfo: result?.connectionInfo ?? host.connectionInfo(cmd) };
       if (!V.instance_started.check(started)) {
         throw new Error(`start_instance handler returned an invalid result: ${V.instance_started.explain(started).join('; ')}`);
       }
