@@ -140,7 +140,7 @@ describe('MonitorMetricsStream / MonitorLogStream against the mock monitor serve
     s.server.frontends.sendRaw(id, 'garbage');
     s.server.frontends.sendRaw(id, JSON.stringify({ type: 'telemetry', data: {} }));
     s.server.frontends.sendRaw(id, JSON.stringify({ type: 'metrics', data: { cpu_percent: '45' } }));
-    s.server.frontends.sendRaw(id, JSON.stringify({ type: 'log', data: { level: 'INFO', message: 'extra ok', timestamp: 't', trace_id: 'abc' }, extra: 1 }));
+    s.server.frontends.sendRaw(id, JSON.stringify({ type: 'log', data: { level: 'INFO', message: 'extra ok', timestamp: '2024-01-01T00:00:00Z', trace_id: 'abc' }, extra: 1 }));
     const log = await once<[monitor.LogEntry]>(st, 'log');
     expect(log[0]).toMatchObject({ message: 'extra ok', trace_id: 'abc' });
     expect(codes).toEqual([ErrorCodes.FW_PROTOCOL_MALFORMED, ErrorCodes.FW_PROTOCOL_UNKNOWN, ErrorCodes.FW_PROTOCOL_INVALID]);

@@ -45,9 +45,12 @@ async function host(port = 0, over: ControlPlaneOptions = {}) {
 function client(url: string, over: Partial<ControlPlaneEventsOptions>) {
   const c = new ControlPlaneEvents({ url, backoff: { initialDelayMs: 20, maxDelayMs: 100 }, ...over });
   const errors: FleetwireError[] = [];
+  /** Connect failures and losses: reconnect noise, carried by `reconnecting`, never `error`. */
+  const failures: FleetwireError[] = [];
   c.on('error', (e) => errors.push(e));
+  c.on('reconnecting', (i) => i.error && failures.push(i.error));
   cleanups.push(() => c.close());
-  return { c, errors };
+  return { c, errors, failures };
 }
 
 /** A TCP server that accepts and never answers the upgrade. */
@@ -83,30 +86,31 @@ describe.each(platforms)('plain-WebSocket client on the $name', (p) => {
     const probe = await listen(0);
     const port = Number(new URL(probe.url).port);
     await probe.close();
-    const { c, errors } = client(`ws://127.0.0.1:${port}`, { WebSocket: p.WebSocket });
+    const { c, errors, failures } = client(`ws://127.0.0.1:${port}`, { WebSocket: p.WebSocket });
     const attempts: number[] = [];
     c.on('reconnecting', (i) => attempts.push(i.attempt));
     c.connect();
     await until(() => attempts.length >= 2, 'two retries scheduled', 15_000);
     expect(c.state).not.toBe('connected');
-    expect(errors.length).toBeGreaterThanOrEqual(2);
-    expect(errors.every((e) => e.code === ErrorCodes.FW_CONNECT_FAILED)).toBe(true);
+    expect(errors).toEqual([]);
+    expect(failures.length).toBeGreaterThanOrEqual(2);
+    expect(failures.every((e) => e.code === ErrorCodes.FW_CONNECT_FAILED)).toBe(true);
     await host(port);
     await until(() => c.state === 'connected', 'connected after the server came up', 15_000);
   }, 40_000);
 
   it('an upgrade that never completes ends at connectTimeoutMs as FW_CONNECT_FAILED, then is retried', async () => {
     const hole = await blackHole();
-    const { c, errors } = client(`ws://127.0.0.1:${hole.port}`, { WebSocket: p.WebSocket, connectTimeoutMs: 300 });
+    const { c, failures } = client(`ws://127.0.0.1:${hole.port}`, { WebSocket: p.WebSocket, connectTimeoutMs: 300 });
     c.connect();
     await until(() => hole.sockets.length >= 2, 'a second attempt after the timeout', 15_000);
-    const e = errors.find((x) => x.code === ErrorCodes.FW_CONNECT_FAILED);
+    const e = failures.find((x) => x.code === ErrorCodes.FW_CONNECT_FAILED);
     expect(e?.message).toMatch(/connect timeout: not open after 300 ms/);
   }, 30_000);
 
   it(p.httpStatus ? 'a 401 at the upgrade is a terminal FW_AUTH_REJECTED' : 'a 401 at the upgrade shows as close 1006: a retried FW_CONNECT_FAILED (documented limit)', async () => {
     const { http, cp } = await host(0, { requireToken: true, tokens: ['s3cret'] });
-    const { c, errors } = client(http.url, { WebSocket: p.WebSocket, token: 'nope', backoff: { initialDelayMs: 1, maxDelayMs: 5 } });
+    const { c, errors, failures } = client(http.url, { WebSocket: p.WebSocket, token: 'nope', backoff: { initialDelayMs: 1, maxDelayMs: 5 } });
     c.connect();
     if (p.httpStatus) {
       await until(() => c.state === 'closed', 'closed for good');
@@ -116,9 +120,10 @@ describe.each(platforms)('plain-WebSocket client on the $name', (p) => {
     } else {
       await until(() => cp.counters.authFailures >= 2, 'a second refused attempt');
       expect(c.state).not.toBe('closed');
-      expect(errors[0]!.code).toBe(ErrorCodes.FW_CONNECT_FAILED);
-      expect(errors[0]!.context.httpStatus).toBeUndefined();
-      expect(errors[0]!.context.code).toBe(1006);
+      expect(errors).toEqual([]);
+      expect(failures[0]!.code).toBe(ErrorCodes.FW_CONNECT_FAILED);
+      expect(failures[0]!.context.httpStatus).toBeUndefined();
+      expect(failures[0]!.context.code).toBe(1006);
     }
   });
 
@@ -132,14 +137,14 @@ describe.each(platforms)('plain-WebSocket client on the $name', (p) => {
       const message = connections === 1 ? 'x'.repeat(64 * 1024) : 'ok';
       s.send(JSON.stringify({ event: 'instance:log', data: { instanceId: 'i', level: 'info', message, timestamp: new Date().toISOString() } }));
     });
-    const { c, errors } = client(`ws://127.0.0.1:${(wss.address() as { port: number }).port}`, { WebSocket: p.WebSocket, maxPayload: 1024 });
+    const { c, failures } = client(`ws://127.0.0.1:${(wss.address() as { port: number }).port}`, { WebSocket: p.WebSocket, maxPayload: 1024 });
     const sizes: number[] = [];
     c.on('instance:log', (d) => sizes.push(d.message.length));
     c.connect();
     if (p.maxPayload) {
       await until(() => sizes.length === 1, 'the event after the reconnect');
       expect(sizes).toEqual([2]);
-      expect(errors.find((e) => e.code === ErrorCodes.FW_CONNECTION_LOST)?.message).toMatch(/Max payload size exceeded/);
+      expect(failures.find((e) => e.code === ErrorCodes.FW_CONNECTION_LOST)?.message).toMatch(/Max payload size exceeded/);
     } else {
       await once(c, 'instance:log');
       expect(sizes).toEqual([64 * 1024]);

@@ -155,10 +155,12 @@ describe('Reconnector', () => {
 
   describe('connect() promise', () => {
     it('resolves on the first accepted connection; already connected resolves at once', async () => {
+      vi.useFakeTimers();
       const s = setup();
       const p = s.r.connect(undefined);
       s.r.failed({ code: TransitionCodes.CONNECT_FAILED, reason: 'refused' });
-      s.r.opened();
+      vi.runOnlyPendingTimers(); // the retry
+      expect(s.r.opened()).toBe(true);
       await expect(p).resolves.toBeUndefined();
       await expect(s.r.connect(undefined)).resolves.toBeUndefined();
       s.r.stop();

@@ -25,6 +25,6 @@ describe('IsoTimestamp', () => {
   });
   it('refuses non-strings and names the problem', () => {
     expect(v.check(1704067200)).toBe(false);
-    expect(v.explain('yesterday').join()).toMatch(/pattern/i);
+    expect(v.explain('yesterday').join()).toMatch(/Expected string to match/);
   });
 });
