@@ -4,7 +4,7 @@
  * value module (~90 KB in a browser bundle), so the SDK walks the schema itself
  * — only for a value that already failed its generated check, and only for the
  * keywords the dialect schemas use (type, properties, required,
- * patternProperties, items, const, anyOf, minLength, minimum, maximum).
+ * patternProperties, items, const, anyOf, minLength, pattern, minimum, maximum).
  * A test compares the output with TypeBox's `Errors` on every schema, so the
  * messages stay the same as TypeBox's.
  */
@@ -20,6 +20,8 @@ export interface JsonSchema {
   const?: unknown;
   minLength?: number;
   maxLength?: number;
+  /** A regular expression the whole string must match (IsoTimestamp). */
+  pattern?: string;
   minimum?: number;
   maximum?: number;
   minItems?: number;
@@ -67,7 +69,8 @@ function visit(s: JsonSchema, path: string, v: unknown, report: Report): boolean
     case 'string':
       if (typeof v !== 'string') return report(path, 'Expected string');
       if (s.minLength !== undefined && !(v.length >= s.minLength) && !report(path, `Expected string length greater or equal to ${s.minLength}`)) return false;
-      return s.maxLength === undefined || v.length <= s.maxLength || report(path, `Expected string length less or equal to ${s.maxLength}`);
+      if (s.maxLength !== undefined && !(v.length <= s.maxLength) && !report(path, `Expected string length less or equal to ${s.maxLength}`)) return false;
+      return s.pattern === undefined || new RegExp(s.pattern).test(v) || report(path, `Expected string to match '${s.pattern}'`);
     case 'number':
     case 'integer': {
       const kind = s.type;

@@ -23,8 +23,8 @@ export const ISO_8601_PATTERN =
 const ISO_8601 = new RegExp(ISO_8601_PATTERN);
 
 /** A TypeBox schema for an ISO 8601 date-time string, e.g. `2024-01-01T00:00:00Z`. */
-export function IsoTimestamp(options: { description?: string } = {}): TString {
-  return Type.String({ pattern: ISO_8601_PATTERN, description: options.description ?? 'ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z' });
+export function IsoTimestamp(): TString {
+  return Type.String({ pattern: ISO_8601_PATTERN });
 }
 
 /** True when `value` is an ISO 8601 date-time string by {@link ISO_8601_PATTERN} and names a real instant. */
