@@ -79,12 +79,14 @@ export interface Route {
   method: string;
   pattern: RegExp;
   handler: Handler;
+  /** The path template (`/api/nodes/:id`), as the OpenAPI document names it. */
+  path?: string;
 }
 
 /** `'/api/nodes/:id'` → a RegExp whose groups are the params. */
 export function route(method: string, path: string, handler: Handler): Route {
   const pattern = new RegExp(`^${path.replace(/:[a-zA-Z]+/g, '([^/]+)')}$`);
-  return { method, pattern, handler };
+  return { method, pattern, handler, path };
 }
 
 export function needString(body: Record<string, unknown>, key: string): string {

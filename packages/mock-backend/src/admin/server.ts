@@ -14,6 +14,8 @@ import { fleetRoutes } from './fleet-routes.js';
 import { faultRoutes } from './fault-routes.js';
 import { statusPageRoutes } from './status-page.js';
 import { dialectRoutes } from './dialect-routes.js';
+import { messageRoutes } from './message-routes.js';
+import { OPENAPI } from './openapi.js';
 
 export interface AdminOptions {
   port: number;
@@ -30,6 +32,11 @@ export interface AdminServer {
   close(): Promise<void>;
 }
 
+/** Every route under /api, in match order (the OpenAPI document lists exactly these). */
+export function apiRoutesOf(backend: MockBackend): Route[] {
+  return [...fleetRoutes(backend), ...messageRoutes(backend), ...dialectRoutes(backend), ...faultRoutes(backend)];
+}
+
 export async function startAdmin(backend: MockBackend, opts: AdminOptions): Promise<AdminServer> {
   const publicRoutes: Route[] = [
     ...statusPageRoutes(backend),
@@ -43,8 +50,10 @@ export async function startAdmin(backend: MockBackend, opts: AdminOptions): Prom
       },
     },
     { method: 'GET', pattern: /^\/healthz$/, handler: () => ({ ok: true }) },
+    // The admin API's description (public: it holds no secrets; the routes it lists need the token).
+    { method: 'GET', pattern: /^\/openapi\.json$/, handler: () => OPENAPI },
   ];
-  const apiRoutes: Route[] = [...fleetRoutes(backend), ...dialectRoutes(backend), ...faultRoutes(backend)];
+  const apiRoutes: Route[] = apiRoutesOf(backend);
 
   const server = createServer(async (req, res) => {
     const method = req.method ?? 'GET';
