@@ -113,7 +113,7 @@ export class ControlPlaneCore {
         const preview = text.slice(0, 200);
         this.ignored.push(preview);
         if (this.ignored.length > 100) this.ignored.shift();
-        this.log.warn('control-plane: ignored a client message (the stream is push-only)', { preview: preview.slice(0, 80) });
+        this.log.warn('control-plane: ignored a client message (the stream is push-only)', { bytes: text.length, preview: preview.slice(0, 80) });
       },
       onClose: () => void this.clients.delete(peer),
       onError: (err) => this.log.warn('control-plane: client socket error', { error: err.message }),

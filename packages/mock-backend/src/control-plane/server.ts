@@ -19,7 +19,12 @@ export { ControlPlaneCore, type ControlPlaneCoreOptions, type ControlPlaneCounte
 export interface ControlPlaneOptions extends ControlPlaneCoreOptions, SendBufferOptions {
   /** Ping period, ms. Default 30000. */
   pingIntervalMs?: number;
-  /** Largest client frame, bytes; clients should send nothing. Default 64 KiB. */
+  /**
+   * Largest client frame the socket will read, bytes: a memory cap, not a protocol
+   * rule (a bigger frame closes with 1009, as `ws` must). Every frame under it, of
+   * any size, is ignored and logged like any client frame: client input is never a
+   * reason to disconnect on this push-only stream (control-plane.md). Default 16 MiB.
+   */
   maxPayload?: number;
   /** Called once per exception a connection handler threw (that connection is closed with 1011). */
   onHandlerError?: (error: Error) => void;
@@ -44,7 +49,7 @@ export interface ControlPlaneHandle {
 
 export function attachControlPlane(httpHost: HttpHost, options: ControlPlaneOptions = {}): ControlPlaneHandle {
   const core = new ControlPlaneCore(options);
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? 64 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? 16 * 1024 * 1024 });
   const stopSweep = startPingSweep(wss, options.pingIntervalMs ?? 30_000, () => {
     core.counters.pingDrops++;
     options.logger?.warn('control-plane: dropped a client that missed its pong');

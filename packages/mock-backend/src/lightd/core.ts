@@ -22,7 +22,13 @@ const V = lightd.lightdValidators.fromClient;
 export interface LightdCoreOptions extends SendBufferOptions {
   state: LightdState;
   logger?: Logger;
-  /** Largest frame accepted, bytes (bigger closes with 1009). Default 64 KiB. */
+  /**
+   * Largest client message handled, bytes. A bigger one is not parsed: it gets the
+   * invalid-message daemon reply (`Error: message too large …`) and the console
+   * stays open — lightd.md closes a session only for an expired token. Default 64 KiB.
+   */
+  maxMessageBytes?: number;
+  /** Largest frame the socket will read at all, bytes: a memory cap (bigger closes with 1009). Default 16 MiB. */
   maxPayload?: number;
   /** Send `console duplicate` after every `console` (the document's compatibility event). Default true. */
   sendDuplicates?: boolean;
@@ -179,6 +185,17 @@ export class LightdCore {
 
   private onMessage(client: Client, c: SimContainer | undefined, text: string, binary: boolean): void {
     let msg: unknown = null;
+    const max = this.opts.maxMessageBytes ?? 64 * 1024;
+    if (text.length > max) {
+      this.counters.invalidMessages++;
+      this.hook('in', 'invalid');
+      this.log.warn('lightd: client message too large; ignored', { internalId: client.internalId, bytes: text.length, max });
+      if (client.open) {
+        this.hook('out', 'daemon_message');
+        client.peer.send(JSON.stringify({ event: 'daemon_message', data: `Error: message too large (${text.length} bytes; at most ${max})` }));
+      }
+      return;
+    }
     if (!binary) {
       try {
         msg = JSON.parse(text);

@@ -23,7 +23,9 @@ export interface StartLightdOptions {
   /** Reuse a state (e.g. across a restart in tests). Default: a new one. */
   state?: LightdState;
   logger?: Logger;
-  /** Largest frame, bytes. Default 64 KiB. */
+  /** Largest client message handled, bytes (bigger: an error daemon message, session kept). Default 64 KiB. */
+  maxMessageBytes?: number;
+  /** Largest frame the socket reads at all, bytes (bigger closes with 1009). Default 16 MiB. */
   maxPayload?: number;
   /** Send `console duplicate` events. Default true. */
   sendDuplicates?: boolean;
@@ -55,6 +57,7 @@ export async function startLightdServer(options: StartLightdOptions = {}): Promi
     state,
     logger: options.logger ?? silentLogger,
     maxPayload: options.maxPayload,
+    maxMessageBytes: options.maxMessageBytes,
     sendDuplicates: options.sendDuplicates,
     expiryCheckMs: options.expiryCheckMs,
   });

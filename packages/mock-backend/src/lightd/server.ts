@@ -17,7 +17,7 @@ export class LightdServer extends LightdCore {
 
   constructor(http: HttpHost, opts: LightdCoreOptions) {
     super(opts);
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload ?? 64 * 1024 });
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload ?? 16 * 1024 * 1024 });
     routeUpgrades(http, this.wss, guardRouter(this.route, { dialect: 'lightd', logger: this.log, onFault: opts.onHandlerError }), () => !this.closed, opts);
   }
 
