@@ -49,6 +49,31 @@ export interface ReconnectorHooks {
   onDisconnected?(info: DisconnectedInfo): void;
 }
 
+/**
+ * Routes the Reconnector's callbacks to an emitter as `state`, `reconnecting`,
+ * `connected` and `disconnected` events — methods on one small object instead
+ * of a closure per callback, because this exists once per agent and 10,000
+ * agents in one process is the design point.
+ */
+export class EmitterHooks implements ReconnectorHooks {
+  constructor(
+    private readonly target: { emit(event: string, ...args: unknown[]): boolean },
+    readonly attempt: () => void,
+  ) {}
+  onTransition(t: StateTransition): void {
+    this.target.emit('state', t);
+  }
+  onRetryScheduled(info: RetryInfo): void {
+    this.target.emit('reconnecting', info);
+  }
+  onConnected(info: ConnectedInfo): void {
+    this.target.emit('connected', info);
+  }
+  onDisconnected(info: DisconnectedInfo): void {
+    this.target.emit('disconnected', info);
+  }
+}
+
 interface Waiter {
   resolve(): void;
   reject(err: FleetwireError): void;

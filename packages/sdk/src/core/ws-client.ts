@@ -16,7 +16,7 @@ import type { ClientEvents, ConnectOptions } from './client.js';
 import { ErrorCodes, FleetwireError, invalidArgument, messageOf, type ErrorCode } from './errors.js';
 import { TypedEmitter } from './emitter.js';
 import { malformed, redact } from './inbound.js';
-import { Reconnector, type Failure, type ReconnectOptions } from './reconnector.js';
+import { EmitterHooks, Reconnector, type Failure, type ReconnectOptions } from './reconnector.js';
 import { SendQueue } from './send-queue.js';
 import { TransitionCodes, type ConnectionState } from './state.js';
 import { WsTransport, isAuthClose, type CloseInfo, type WebSocketConstructor } from '../transports/websocket.js';
@@ -68,13 +68,7 @@ export abstract class WsClient<E extends ClientEvents & { [K in keyof E]: (...ar
     this.queue = new SendQueue<object>(wsOptions.sendQueueCapacity ?? 1000, (dropped) =>
       this.fail(ErrorCodes.FW_QUEUE_OVERFLOW, `${dialect}: send queue full; dropped the oldest message`, { dropped }),
     );
-    this.reconnector = new Reconnector(wsOptions, {
-      attempt: () => void this.attempt(),
-      onTransition: (t) => this.emitAny('state', t),
-      onRetryScheduled: (info) => this.emitAny('reconnecting', info),
-      onConnected: (info) => this.emitAny('connected', info),
-      onDisconnected: (info) => this.emitAny('disconnected', info),
-    });
+    this.reconnector = new Reconnector(wsOptions, new EmitterHooks(this as unknown as { emit(event: string, ...args: unknown[]): boolean }, () => void this.attempt()));
   }
 
   /**

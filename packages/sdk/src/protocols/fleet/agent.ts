@@ -13,7 +13,7 @@ import { TypedEmitter } from '../../core/emitter.js';
 import type { ConnectOptions, FleetwireClient } from '../../core/client.js';
 import { resolveToken } from '../../core/inbound.js';
 import { headerValueProblem } from '../../core/header-value.js';
-import { Reconnector } from '../../core/reconnector.js';
+import { EmitterHooks, Reconnector } from '../../core/reconnector.js';
 import { TransitionCodes, type ConnectionState } from '../../core/state.js';
 import { timerScheduler, type Scheduler } from '../../core/scheduler.js';
 import { defaultIo, isRefusal, namespaceUrl, type Socket } from '../../transports/socketio.js';
@@ -84,13 +84,7 @@ export class FleetAgent extends TypedEmitter<FleetAgentEvents> implements Fleetw
       ...options.socketOptions,
     });
 
-    this.reconnector = new Reconnector(options, {
-      attempt: () => this.attempt(),
-      onTransition: (t) => this.emit('state', t),
-      onRetryScheduled: (info) => this.emit('reconnecting', info),
-      onConnected: (info) => this.emit('connected', info),
-      onDisconnected: (info) => this.emit('disconnected', info),
-    });
+    this.reconnector = new Reconnector(options, new EmitterHooks(this as unknown as { emit(event: string, ...args: unknown[]): boolean }, () => this.attempt()));
 
     this.wireSocket();
   }
