@@ -2,7 +2,7 @@
  * Which runtime validator for the schemas? Measures, in one run, on the fleet
  * `Heartbeat` schema: validations/second (valid and invalid payloads) and the
  * minified + gzipped browser bundle of a tiny entry that validates a heartbeat,
- * for TypeBox TypeCompiler (what the SDK uses), TypeBox Value.Check, Ajv 8,
+ * for TypeBox TypeCompiler (whose code the SDK ships, generated ahead of time), TypeBox Value.Check, Ajv 8,
  * both code generators run ahead of time (TypeCompiler.Code, Ajv standalone),
  * and a hand-written check as the floor. Ratios are against TypeBox compiled.
  *
