@@ -62,6 +62,15 @@ async function blackHole(): Promise<{ port: number; sockets: Socket[] }> {
   return { port: (srv.address() as { port: number }).port, sockets };
 }
 
+describe('connectTimeoutMs', () => {
+  it('is checked up front: a number of milliseconds > 0', () => {
+    for (const bad of [0, -1, Number.NaN, '10' as unknown as number, 2 ** 31]) {
+      expect(() => new ControlPlaneEvents({ url: 'ws://127.0.0.1:1', connectTimeoutMs: bad }), String(bad)).toThrow(/connectTimeoutMs must be a number of milliseconds > 0/);
+    }
+    expect(() => new ControlPlaneEvents({ url: 'ws://127.0.0.1:1', connectTimeoutMs: 1 }).close()).not.toThrow();
+  });
+});
+
 describe('the default WebSocket in Node', () => {
   it('is the ws package (status codes, maxPayload, headers), also where Node has a built-in one', () => {
     expect(defaultWebSocket()).toBe(WsPackage);
