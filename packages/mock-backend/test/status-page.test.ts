@@ -51,4 +51,22 @@ describe('status page in headless Chromium', () => {
     await page.locator('#hbps', { hasText: /^\d+\.\d$/ }).waitFor({ timeout: 5000 }); // needs two snapshots, 1 s apart
     expect(pageErrors).toEqual([]);
   });
+
+  it.skipIf(!HAVE)('a page opened late shows the events since the backend started, not only since it loaded', { timeout: 60_000 }, async () => {
+    const b = await startMockBackend({ ephemeral: true, keys: ['page-key'] });
+    cleanups.push(() => b.close());
+    // Before any page exists: a node comes and goes, a job runs, a system error is published.
+    const a = fleetAgent(b.fleetUrl, 'page-key', 'early-node');
+    a.connect();
+    await new Promise<void>((resolve) => b.state.fleet.once('node:online', () => resolve()));
+    await a.close();
+    b.servers.controlPlane!.bus.systemError('EARLY_ERROR', 'before the page');
+    const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    cleanups.push(() => browser.close());
+    const page = await browser.newPage();
+    await page.goto(b.adminUrl!);
+    for (const text of ['early-node online', 'early-node offline', 'system error EARLY_ERROR: before the page']) {
+      await page.locator('#events li', { hasText: text }).waitFor({ timeout: 20_000 });
+    }
+  });
 });

@@ -20,6 +20,27 @@ interface Snapshot {
   summary: { online: number; offline: number; maintenance: number; busy: number; runningRentals: number };
   nodes: NodeRow[];
   rentals: { rentalId: string; nodeId: string; state: string }[];
+  /** The control-plane events since the backend started, oldest first (GET /status.json). */
+  history: { at: number; event: string; data: Record<string, unknown> }[];
+}
+
+/** One event as a line of the list (the same words for history and live events). */
+function textOf(event: string, d: Record<string, unknown>): string {
+  const s = (k: string) => String(d[k] ?? '');
+  switch (event) {
+    case 'agent:registered':
+      return `${s('agentId')} online`;
+    case 'agent:offline':
+      return `${s('agentId')} offline${d['reason'] ? ` (${s('reason')})` : ''}`;
+    case 'instance:created':
+      return `instance ${s('instanceId')} created`;
+    case 'instance:status_changed':
+      return `instance ${s('instanceId')} ${s('status')}`;
+    case 'system:error':
+      return `system error ${s('code')}: ${s('message')}`;
+    default:
+      return event.startsWith('job:') ? `${event} ${s('jobId').slice(0, 8)}` : `${event} ${s('instanceId') || s('agentId')}`.trim();
+  }
 }
 
 const $ = (id: string) => document.getElementById(id)!;
@@ -48,12 +69,12 @@ function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function event(text: string): void {
+function event(text: string, at = Date.now()): void {
   const li = document.createElement('li');
-  li.textContent = `${new Date().toLocaleTimeString()}  ${text}`;
+  li.textContent = `${new Date(at).toLocaleTimeString()}  ${text}`;
   const list = $('events');
   list.prepend(li);
-  while (list.children.length > 50) list.lastChild!.remove();
+  while (list.children.length > 500) list.lastChild!.remove();
 }
 
 async function poll(): Promise<Snapshot> {
@@ -67,6 +88,8 @@ async function main(): Promise<void> {
   const snap = await poll();
   for (const n of snap.nodes) nodes.set(n.nodeId, n);
   for (const r of snap.rentals) if (r.state === 'running') running.add(r.rentalId);
+  // What happened before this page was opened: every event since the backend started.
+  for (const h of snap.history ?? []) event(textOf(h.event, h.data), h.at);
   render();
   setInterval(() => void poll().catch(() => {}), 1000);
   if (!snap.controlPlaneUrl) return void ($('live').textContent = 'control-plane off: no live updates');
@@ -77,13 +100,13 @@ async function main(): Promise<void> {
   cp.on('agent:registered', (d) => {
     const n = nodes.get(d.agentId);
     nodes.set(d.agentId, { nodeId: d.agentId, connection: 'ONLINE', agentStatus: n?.agentStatus ?? null });
-    event(`${d.agentId} online`);
+    event(textOf('agent:registered', d));
     render();
   });
   cp.on('agent:offline', (d) => {
     const n = nodes.get(d.agentId);
     nodes.set(d.agentId, { nodeId: d.agentId, connection: 'OFFLINE', agentStatus: n?.agentStatus ?? null });
-    event(`${d.agentId} offline${d.reason ? ` (${d.reason})` : ''}`);
+    event(textOf('agent:offline', d));
     render();
   });
   cp.on('agent:heartbeat', (d) => {

@@ -24,7 +24,7 @@ const HTML = `<!doctype html>
  <div>heartbeats/s<b id="hbps">–</b></div><div>running rentals<b id="rentals">–</b></div>
 </div>
 <h2>Nodes</h2><table><thead><tr><th>node</th><th>state</th><th>reported</th></tr></thead><tbody id="nodes"></tbody></table>
-<h2>Recent events</h2><ul id="events"></ul>
+<h2>Events since start</h2><ul id="events"></ul>
 <script type="module" src="/app.js"></script>
 </body></html>`;
 
@@ -60,7 +60,29 @@ export function buildStatusApp(): Promise<string> {
   return bundle;
 }
 
+/** Events kept for the status page's history (the newest; a page opened late still sees what happened since start). */
+export const HISTORY_LIMIT = 500;
+
+export interface HistoryItem {
+  /** ms since the epoch. */
+  at: number;
+  event: string;
+  data: unknown;
+}
+
+/** Records the control-plane stream's events since the backend started (not agent:heartbeat: it is throttled noise). */
+function recordHistory(b: MockBackend): HistoryItem[] {
+  const history: HistoryItem[] = [];
+  b.servers.controlPlane?.bus.on('message', (m) => {
+    if (m.event === 'agent:heartbeat') return;
+    history.push({ at: Date.now(), event: m.event, data: m.data });
+    if (history.length > HISTORY_LIMIT) history.splice(0, history.length - HISTORY_LIMIT);
+  });
+  return history;
+}
+
 export function statusPageRoutes(b: MockBackend): Route[] {
+  const history = recordHistory(b);
   return [
     {
       method: 'GET',
@@ -91,7 +113,7 @@ export function statusPageRoutes(b: MockBackend): Route[] {
           nodes.push({ nodeId: n.nodeId, connection: n.connection, agentStatus: n.agentStatus });
           for (const r of n.rentals.values()) rentals.push({ rentalId: r.rentalId, nodeId: n.nodeId, state: r.state });
         }
-        return { controlPlaneUrl: b.endpoints.controlPlane?.url ?? null, heartbeats, at: Date.now(), summary: b.state.fleet.summary(), nodes, rentals };
+        return { controlPlaneUrl: b.endpoints.controlPlane?.url ?? null, heartbeats, at: Date.now(), summary: b.state.fleet.summary(), nodes, rentals, history };
       },
     },
   ];
