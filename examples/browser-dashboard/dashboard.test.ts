@@ -46,6 +46,7 @@ describe('examples/browser-dashboard', () => {
     a.connect();
     const row = page.locator('tr[data-online="true"]', { hasText: '42.5' });
     await row.waitFor({ timeout: 10_000 });
+    expect(await row.textContent()).toContain('10 B / 20 B'); // network figures with units, not bare numbers
     a.close();
     await page.locator('tr[data-online="false"]').waitFor({ timeout: 10_000 });
     expect(errors).toEqual([]);

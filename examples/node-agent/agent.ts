@@ -53,9 +53,15 @@ export function createNodeAgent(config: AgentConfig, log: Log = console.log, ove
 }
 
 async function main(): Promise<void> {
-  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
     console.log(`fleetwire example node agent\n\n${ENV_HELP}`);
     return;
+  }
+  // Configuration is by environment only: a flag would otherwise be silently ignored (e.g. --url).
+  if (args.length > 0) {
+    console.error(`node-agent: unknown argument${args.length > 1 ? 's' : ''} ${args.join(' ')} (configure with environment variables; --help lists them)`);
+    process.exit(2);
   }
   const config = configFromEnv();
   if ('error' in config) {

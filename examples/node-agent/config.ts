@@ -16,7 +16,7 @@ export interface AgentConfig {
 
 export const ENV_HELP = `Environment:
   FLEETWIRE_URL           control plane base URL        (default http://127.0.0.1:3000)
-  FLEETWIRE_API_KEY       this node's HOST_API_KEY      (default fleetwire-dev-key, the mock backend's dev key)
+  FLEETWIRE_API_KEY       this node's HOST_API_KEY      (default dev-<node id>, the mock backend's per-node dev key)
   FLEETWIRE_NODE_ID       this node's id                (default the hostname)
   FLEETWIRE_HEARTBEAT_MS  heartbeat period in ms        (default 5000)
   FLEETWIRE_DOCKER        1 = run rentals with the docker CLI; otherwise start_instance is refused
@@ -26,7 +26,9 @@ export const ENV_HELP = `Environment:
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AgentConfig | { error: string } {
   const url = env.FLEETWIRE_URL ?? 'http://127.0.0.1:3000';
   if (!/^(https?|wss?):\/\//.test(url)) return { error: `FLEETWIRE_URL must start with http://, https://, ws:// or wss:// (got ${JSON.stringify(url)})` };
-  const apiKey = env.FLEETWIRE_API_KEY ?? 'fleetwire-dev-key';
+  const nodeId = env.FLEETWIRE_NODE_ID || hostname();
+  // The mock backend (npm run mock) accepts dev-<nodeId> for node <nodeId> in dev mode.
+  const apiKey = env.FLEETWIRE_API_KEY ?? `dev-${nodeId}`;
   if (!apiKey.trim()) return { error: 'FLEETWIRE_API_KEY is empty' };
   const hb = env.FLEETWIRE_HEARTBEAT_MS === undefined ? 5000 : Number(env.FLEETWIRE_HEARTBEAT_MS);
   if (!Number.isFinite(hb) || hb < 100) return { error: `FLEETWIRE_HEARTBEAT_MS must be a number ≥ 100 (got ${JSON.stringify(env.FLEETWIRE_HEARTBEAT_MS)})` };
@@ -35,7 +37,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AgentConfig
   return {
     url,
     apiKey,
-    nodeId: env.FLEETWIRE_NODE_ID || hostname(),
+    nodeId,
     heartbeatIntervalMs: hb,
     docker: docker === '1',
     sshHost: env.FLEETWIRE_SSH_HOST || hostname(),
