@@ -5,7 +5,7 @@ export { monitorMetrics, vstatsMetrics, type MonitorMetrics, type VstatsSystemMe
 export { LifecyclePlanner, DEFAULT_LIFECYCLE, connectionInfoFrom, type LifecycleOptions, type StartPlan, type StopPlan, type RunOutcome } from './model/lifecycle.js';
 export { FleetPlan, parseShard, shardRange, WHOLE, type Shard, type AgentIdentity, type FleetPlanOptions } from './model/fleet-plan.js';
 export { parseKeysFile, type KeyEntry } from './model/keys.js';
-export { Report, mergeReports, missingShards, C, G, H, errorCounter, REPORT_VERSION, type ReportJSON, type ReportMeta } from './report/report.js';
+export { Report, mergeReports, missingShards, errorCounter, REPORT_VERSION, type ReportJSON, type ReportMeta } from './report/report.js';
 export { LatencyHistogram } from './report/histogram.js';
 export { parseThreshold, parseThresholds, evaluateThresholds, knownMetrics, type Threshold, type ThresholdResult } from './report/thresholds.js';
 export { renderLiveTty, renderLiveLine, renderSummary, snapshotFrom, redraw, alignColumns, type LiveSnapshot } from './report/render.js';

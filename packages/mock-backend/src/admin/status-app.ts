@@ -1,5 +1,5 @@
 /**
- * The status page's browser code, bundled by esbuild (status-bundle.ts) and
+ * The status page's browser code, bundled by tsup at package build (dist/browser/status-app.js) or by esbuild from the sources (status-page.ts) and
  * served at /app.js. Live updates come through the SDK's own dashboard client,
  * ControlPlaneEvents, so the page doubles as proof that the SDK works in a
  * browser. /status.json gives the first snapshot and, once a second, the

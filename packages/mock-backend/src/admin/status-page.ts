@@ -1,10 +1,11 @@
 /**
  * The live status page at / on the admin port, its bundle at /app.js and its
- * snapshot at /status.json (all public, read-only). The bundle is built with
- * esbuild from status-app.ts on first request and cached for the process: the
- * page always runs the SDK source it ships with, with no build step.
+ * snapshot at /status.json (all public, read-only). An installed package serves
+ * the app its build made (dist/browser/status-app.js, no bundler at run time);
+ * running from the sources bundles status-app.ts with esbuild on first request.
  */
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { MockBackend } from '../backend.js';
 import type { Route } from './http.js';
@@ -30,33 +31,43 @@ const HTML = `<!doctype html>
 
 let bundle: Promise<string> | null = null;
 
-/** status-app.ts beside this file (running from src/) or in the package's src/ (running from dist/, which ships src). */
-function statusAppEntry(): string {
-  for (const rel of ['./status-app.ts', '../src/admin/status-app.ts', '../../src/admin/status-app.ts']) {
+/** True when this module runs from the TypeScript sources (tests, `npm run mock`), false from dist/. */
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+
+/**
+ * The app built at package build time (tsup: dist/browser/status-app.js). The code
+ * calling this is bundled into dist/*.js, dist/*.cjs or dist/cli/main.js, so the
+ * file is beside the module or one folder up.
+ */
+async function prebuiltStatusApp(): Promise<string> {
+  for (const rel of ['./browser/status-app.js', '../browser/status-app.js']) {
     const p = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(p)) return p;
+    if (existsSync(p)) return readFile(p, 'utf8');
   }
-  throw new Error('status page: status-app.ts not found beside the module nor in the package src/');
+  throw new Error('status page: dist/browser/status-app.js is missing from the package (it is built by `npm run build`)');
 }
 
-/** Bundles status-app.ts for browsers (once per process). */
+/** Bundles status-app.ts with esbuild (a dev dependency of the repo), so source runs always show the current code. */
+async function bundleFromSource(): Promise<string> {
+  const { build } = await import('esbuild');
+  const out = await build({
+    entryPoints: [fileURLToPath(new URL('./status-app.ts', import.meta.url))],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    conditions: ['source'],
+    logLevel: 'silent',
+  });
+  return out.outputFiles[0]!.text;
+}
+
+/** The status page's browser app (once per process): the prebuilt file from dist/, bundled on demand from src/. */
 export function buildStatusApp(): Promise<string> {
-  bundle ??= (async () => {
-    const { build } = await import('esbuild');
-    const out = await build({
-      entryPoints: [statusAppEntry()],
-      bundle: true,
-      write: false,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2022',
-      minify: true,
-      conditions: ['source'],
-      logLevel: 'silent',
-    });
-    return out.outputFiles[0]!.text;
-  })();
-  bundle.catch(() => (bundle = null)); // a failed build is retried on the next request
+  bundle ??= FROM_SOURCE ? bundleFromSource() : prebuiltStatusApp();
+  bundle.catch(() => (bundle = null)); // a failure is retried on the next request
   return bundle;
 }
 

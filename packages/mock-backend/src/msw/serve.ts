@@ -7,7 +7,8 @@
  * (1008, policy violation) before the socket opens, reason "401 <why>"; the SDK
  * treats 1008 like a 401 (FW_AUTH_REJECTED, no retry with those credentials).
  */
-import { ws, type WebSocketHandler, type WebSocketHandlerConnection } from 'msw';
+import type { WebSocketHandler, WebSocketHandlerConnection } from 'msw';
+import { ws } from './msw-module.js';
 import { REFUSED_CLOSE_CODE, type ConnectionHandler, type Peer, type PeerRequest, type Router } from '../transport/peer.js';
 
 /** The open msw connections of a set of handlers, so they can be closed together. */
