@@ -1,6 +1,6 @@
 /**
  * The URLs a client needs, per dialect, as the CLI prints them. Paths are the
- * ones the protocol documents give (shared/protocols/*.md).
+ * ones the protocol documents give (docs/protocols/*.md).
  */
 import type { HttpHost } from './http-host.js';
 import type { DialectName } from './faults/connections.js';

@@ -1,5 +1,5 @@
 /**
- * Where each dialect listens: the defaults of shared/protocols/README.md, ports
+ * Where each dialect listens: the defaults of docs/protocols/README.md, ports
  * given per dialect, or all ephemeral. Resolved and checked before anything
  * binds, so a bad combination is a clear error and not a half-started backend.
  */

@@ -1,5 +1,5 @@
 /**
- * The server side of shared/protocols/control-plane.md, independent of the
+ * The server side of docs/protocols/control-plane.md, independent of the
  * transport (the `ws` network server in server.ts and the msw handlers drive it):
  * a push-only broadcast of the bus's messages to every client on `/ws`.
  * Anything a client sends is ignored and logged — never answered, never a

@@ -1,5 +1,5 @@
 /**
- * The control-plane side of shared/protocols/fleet.md on a Socket.IO server:
+ * The control-plane side of docs/protocols/fleet.md on a Socket.IO server:
  * key check at the namespace handshake (a bad key is refused at once), nodes
  * ONLINE/OFFLINE, `{success:true}` acks, idempotent lifecycle facts, and a
  * programmatic API to send commands to a node.

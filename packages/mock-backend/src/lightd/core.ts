@@ -1,5 +1,5 @@
 /**
- * The server side of shared/protocols/lightd.md, independent of the transport
+ * The server side of docs/protocols/lightd.md, independent of the transport
  * (the `ws` network server in server.ts and the msw handlers drive it):
  * `/ws/:internal_id?token=`.
  * - the token is checked at the upgrade: a bad one is refused (network: HTTP 401

@@ -12,7 +12,7 @@ export { LightdServer } from './server.js';
 export { LightdCore, type LightdCoreOptions, type LightdServerOptions, type LightdCounters } from './core.js';
 export { LightdState, SimContainer, sameStats, type ContainerOptions, type TokenOptions, type TokenRecord, type TokenCheck, type ContainerEvents } from '../state/lightd.js';
 
-/** lightd's default port (the document's examples and shared/protocols/README.md). */
+/** lightd's default port (the document's examples and docs/protocols/README.md). */
 export const LIGHTD_DEFAULT_PORT = 8070;
 
 export interface StartLightdOptions {

@@ -1,5 +1,5 @@
 /**
- * The server side of shared/protocols/monitor.md, independent of the transport
+ * The server side of docs/protocols/monitor.md, independent of the transport
  * (the `ws` network server in server.ts and the msw handlers both drive it):
  * - agents on `/api/v1/agents/ws`: auth first (API key from the KeyStore),
  *   `auth_success` with a stable server_id per key, metrics into the state and

@@ -17,7 +17,7 @@ export { DEV_JWT_SECRET, mintDevToken, verifyToken, type MintOptions } from './j
 export { simulatedExecutor, applyDockerAction, DEFAULT_SIM_CONTAINERS, type SimulatedExecutor, type SimContainerStatus } from './simulated.js';
 export { MonitorState, type MonitorServerRecord, type MonitorStateEvents } from '../state/monitor.js';
 
-/** monitor's default port (shared/protocols/README.md). */
+/** monitor's default port (docs/protocols/README.md). */
 export const MONITOR_DEFAULT_PORT = 8000;
 
 export interface StartMonitorOptions {

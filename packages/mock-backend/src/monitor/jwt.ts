@@ -1,6 +1,6 @@
 /**
  * Frontend tokens of the monitor dialect: HS256 JWTs with `sub` and `exp`
- * (shared/protocols/README.md), signed and checked with `jose`.
+ * (docs/protocols/README.md), signed and checked with `jose`.
  */
 import { SignJWT, jwtVerify, type JWTPayload } from 'jose';
 

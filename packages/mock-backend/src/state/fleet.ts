@@ -55,7 +55,7 @@ export interface FleetStateEvents {
 
 export class FleetState extends EventEmitter<FleetStateEvents> {
   readonly nodes = new Map<string, NodeRecord>();
-  /** Keyed `${event}|${rentalId}|${containerId}`: the idempotency key of shared/protocols/README.md. */
+  /** Keyed `${event}|${rentalId}|${containerId}`: the idempotency key of docs/protocols/README.md. */
   readonly facts = new Map<string, InstanceFact>();
   /** Lifecycle events received, repeats included. */
   lifecycleReceipts = 0;

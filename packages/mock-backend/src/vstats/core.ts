@@ -1,5 +1,5 @@
 /**
- * The server side of shared/protocols/vstats.md, independent of the transport
+ * The server side of docs/protocols/vstats.md, independent of the transport
  * (the `ws` network server in server.ts and the msw handlers drive it):
  * - `/ws/agent?token=`: token checked against the KeyStore before the socket
  *   opens (refused with 401); an agent's first connection adds its server

@@ -30,7 +30,7 @@ export interface VStatsAttachOptions extends VStatsCoreOptions, SendBufferOption
 export interface VStatsServerOptions extends VStatsAttachOptions {
   /** Interface to bind. Default 127.0.0.1. */
   host?: string;
-  /** Port; 0 for an ephemeral one. Default 3001 (shared/protocols/README.md). */
+  /** Port; 0 for an ephemeral one. Default 3001 (docs/protocols/README.md). */
   port?: number;
 }
 

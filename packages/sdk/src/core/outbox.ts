@@ -5,7 +5,7 @@
  * timeout passes; when the connection drops, the whole store is resent in the
  * original order on the next connection. Delivery is at-least-once: a message
  * whose ack was lost in a disconnect is sent again, and the control plane treats
- * a repeat as the same fact (shared/protocols/README.md).
+ * a repeat as the same fact (docs/protocols/README.md).
  */
 import { ErrorCodes, FleetwireError } from './errors.js';
 

@@ -204,7 +204,7 @@ function decode(data: unknown): string {
   return String(data);
 }
 
-/** Close codes and HTTP statuses that mean "you are not allowed" (shared/protocols/README.md). */
+/** Close codes and HTTP statuses that mean "you are not allowed" (docs/protocols/README.md). */
 export const AUTH_CLOSE_CODES: readonly number[] = [4001, 1008];
 export const AUTH_HTTP_STATUSES: readonly number[] = [401, 403];
 

@@ -1,5 +1,5 @@
 /**
- * ControlPlaneEvents — the client of shared/protocols/control-plane.md: a
+ * ControlPlaneEvents — the client of docs/protocols/control-plane.md: a
  * push-only stream of `{event:"category:action", data}` on `/ws` (optional
  * `?token=`). Subscribe by exact name, by category (`job:*`) or to all (`*`).
  *

@@ -1,11 +1,11 @@
 /**
- * FleetAgent — the host-agent side of shared/protocols/fleet.md.
+ * FleetAgent — the host-agent side of docs/protocols/fleet.md.
  *
  * Connects to the `/fleet` namespace, heartbeats with metrics from a provider,
  * runs start/stop handlers for the control plane's commands and reports their
  * results as acked lifecycle events. On every (re)connect it re-authenticates,
  * heartbeats at once, re-reports each running container and delivers the
- * lifecycle events queued while it was away (shared/protocols/README.md).
+ * lifecycle events queued while it was away (docs/protocols/README.md).
  */
 import { AckOutbox } from '../../core/outbox.js';
 import { ErrorCodes, FleetwireError, messageOf } from '../../core/errors.js';

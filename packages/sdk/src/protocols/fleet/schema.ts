@@ -1,5 +1,5 @@
 /**
- * The `fleet` dialect (shared/protocols/fleet.md): Socket.IO namespace `/fleet`.
+ * The `fleet` dialect (docs/protocols/fleet.md): Socket.IO namespace `/fleet`.
  * Every message of the document, as TypeBox schemas. Objects accept unknown
  * extra fields (TypeBox's default) so a newer control plane does not break an
  * older agent; missing or mistyped required fields fail validation.

@@ -1,5 +1,5 @@
 /**
- * LightdConsole — a container console client for shared/protocols/lightd.md.
+ * LightdConsole — a container console client for docs/protocols/lightd.md.
  *
  * Opens `/ws/:internal_id?token=…` (the token is a string or a provider asked
  * on every connect), then streams typed stats, console output, state events,

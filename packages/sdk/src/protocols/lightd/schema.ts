@@ -1,9 +1,9 @@
 /**
- * The `lightd` dialect (shared/protocols/lightd.md): plain WebSocket on
+ * The `lightd` dialect (docs/protocols/lightd.md): plain WebSocket on
  * `/ws/:internal_id?token=`, JSON `{event}` messages. Every message of the
  * document, both directions. Extra fields are accepted; missing or mistyped
  * required fields fail. `power` actions are start/stop/kill/restart
- * (shared/protocols/README.md).
+ * (docs/protocols/README.md).
  */
 import { Type, type Static } from '../../core/schema.js';
 

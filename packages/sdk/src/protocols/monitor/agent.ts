@@ -1,5 +1,5 @@
 /**
- * MonitorAgent — the server-agent side of shared/protocols/monitor.md.
+ * MonitorAgent — the server-agent side of docs/protocols/monitor.md.
  *
  * Connects to `/api/v1/agents/ws`, authenticates with `{type:"auth", api_key}`
  * and waits for `auth_success`, whose `server_id` becomes the agent's id. Then

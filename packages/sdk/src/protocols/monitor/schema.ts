@@ -1,10 +1,10 @@
 /**
- * The `monitor` dialect (shared/protocols/monitor.md): plain WebSocket, JSON
+ * The `monitor` dialect (docs/protocols/monitor.md): plain WebSocket, JSON
  * `{type}` messages. Every message of the document, both directions, as
  * TypeBox schemas. Extra fields are accepted (a newer server must not break an
  * older agent); a missing or mistyped required field fails validation.
  *
- * Where the document is silent, shared/protocols/README.md decides:
+ * Where the document is silent, docs/protocols/README.md decides:
  * `disk_usage` / `network` item shapes. The `alert` body is not described by
  * the document at all; fleetwire gives it the shape of a `log` entry (`data`
  * with `message`, optional `level`/`timestamp`) so dashboards render both alike.

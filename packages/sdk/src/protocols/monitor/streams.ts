@@ -1,5 +1,5 @@
 /**
- * The frontend side of shared/protocols/monitor.md: a dashboard's live metrics
+ * The frontend side of docs/protocols/monitor.md: a dashboard's live metrics
  * (`/api/v1/ws/metrics/{server_id}`) or logs (`/api/v1/ws/logs/{server_id}`).
  * On every (re)connect the stream sends `{type:"auth", token}` — the token is a
  * string or a provider called each time, so an expired JWT gets refreshed —

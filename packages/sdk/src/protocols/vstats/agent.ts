@@ -1,5 +1,5 @@
 /**
- * VStatsAgent — the metrics-agent side of shared/protocols/vstats.md.
+ * VStatsAgent — the metrics-agent side of docs/protocols/vstats.md.
  *
  * Connects to `/ws/agent?token=`, sends the full metrics report from a provider
  * at once on every (re)connect and then every `metricsIntervalMs`, and a

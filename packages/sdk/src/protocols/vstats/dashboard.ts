@@ -1,5 +1,5 @@
 /**
- * VStatsDashboard — the dashboard side of shared/protocols/vstats.md.
+ * VStatsDashboard — the dashboard side of docs/protocols/vstats.md.
  *
  * Connects to `/ws`, validates every message, emits typed `metrics`, `status`,
  * `server_added` and `server_removed`, and keeps a live map of servers the

@@ -1,5 +1,5 @@
 /**
- * The `vstats` dialect (shared/protocols/vstats.md): plain WebSocket, JSON
+ * The `vstats` dialect (docs/protocols/vstats.md): plain WebSocket, JSON
  * `{type, data, timestamp}`. Every message of the document, both directions.
  * Objects accept unknown extra fields (TypeBox's default); a missing or
  * mistyped required field fails validation.
