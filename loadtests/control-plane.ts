@@ -1,5 +1,5 @@
 /**
- * k6 load test: `control-plane` stream subscribers (shared/protocols/control-plane.md).
+ * k6 load test: `control-plane` stream subscribers (docs/protocols/control-plane.md).
  *
  * Each VU is one dashboard on the push-only /ws stream. It sends nothing
  * (the document says clients should not), reads every event, checks its shape,

@@ -1,5 +1,5 @@
 /**
- * k6 load test: `fleet` GPU host agents over Socket.IO (shared/protocols/fleet.md).
+ * k6 load test: `fleet` GPU host agents over Socket.IO (docs/protocols/fleet.md).
  *
  * Each VU is one agent: it opens the websocket-only Engine.IO endpoint, joins
  * `/fleet` with its key (handshake `auth` and `Authorization: Bearer`),

@@ -1,5 +1,5 @@
 /**
- * k6 load test: `lightd` container console sessions (shared/protocols/lightd.md).
+ * k6 load test: `lightd` container console sessions (docs/protocols/lightd.md).
  *
  * Each VU is one operator console on /ws/<server id>?token=…: it asks for
  * historical logs at once (request_logs → logs round trip), then every

@@ -1,5 +1,5 @@
 /**
- * k6 load test: `monitor` server agents (shared/protocols/monitor.md).
+ * k6 load test: `monitor` server agents (docs/protocols/monitor.md).
  *
  * Each VU is one agent: connects to /api/v1/agents/ws, authenticates with its
  * API key (first message), then sends metrics every HEARTBEAT_INTERVAL and

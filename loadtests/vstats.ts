@@ -1,5 +1,5 @@
 /**
- * k6 load test: `vstats` metrics agents (shared/protocols/vstats.md).
+ * k6 load test: `vstats` metrics agents (docs/protocols/vstats.md).
  *
  * Each VU is one agent on /ws/agent?token=…: the full metrics report every
  * HEARTBEAT_INTERVAL and a `heartbeat` message every VSTATS_HEARTBEAT. The

@@ -183,7 +183,7 @@ export function nodeIdFor(index: number): string {
 /**
  * Delay before reconnect attempt `attempt` (1-based): exponential backoff with
  * full jitter, 1 s initial, factor 2, 30 s cap — the reconnect policy of
- * shared/protocols/README.md, so a load test reconnects like real agents do.
+ * docs/protocols/README.md, so a load test reconnects like real agents do.
  */
 export function reconnectDelayMs(attempt: number, random: () => number = Math.random): number {
   if (attempt <= 0) return 0;

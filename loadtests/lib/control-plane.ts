@@ -1,5 +1,5 @@
 /**
- * Reader for the push-only `control-plane` stream (shared/protocols/control-plane.md).
+ * Reader for the push-only `control-plane` stream (docs/protocols/control-plane.md).
  * Fan-out latency is measured from the event's own timestamp, so it covers the
  * whole path from the moment the control plane stamped the fact to the moment
  * this subscriber read it (clocks must agree: run against 127.0.0.1 or NTP-synced hosts).

@@ -1,5 +1,5 @@
 /**
- * Message builders for the `fleet` dialect (shared/protocols/fleet.md): what a
+ * Message builders for the `fleet` dialect (docs/protocols/fleet.md): what a
  * GPU host agent sends, and its answers to the control plane's commands.
  * Shapes mirror packages/sdk/src/protocols/fleet/schema.ts; the tests validate
  * every builder against that schema (k6 cannot import the SDK itself).

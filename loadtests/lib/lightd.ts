@@ -1,6 +1,6 @@
 /**
  * Message builders and a reader for `lightd` console sessions
- * (shared/protocols/lightd.md): what an operator's console sends, and the
+ * (docs/protocols/lightd.md): what an operator's console sends, and the
  * server events it waits for.
  */
 

@@ -1,7 +1,7 @@
 /**
- * Message builders for the `monitor` dialect (shared/protocols/monitor.md):
+ * Message builders for the `monitor` dialect (docs/protocols/monitor.md):
  * the server agent's auth, metrics every 5 s, and its answers to `command` and
- * `docker_command`. Item shapes follow shared/protocols/README.md decisions.
+ * `docker_command`. Item shapes follow docs/protocols/README.md decisions.
  */
 import { round1, type HostModel } from './host.ts';
 

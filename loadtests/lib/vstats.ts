@@ -1,5 +1,5 @@
 /**
- * Message builders for the `vstats` agent (shared/protocols/vstats.md): the
+ * Message builders for the `vstats` agent (docs/protocols/vstats.md): the
  * full metrics report and the heartbeat, both `{type, data?, timestamp}`.
  */
 import { round1, type HostModel } from './host.ts';
