@@ -2,7 +2,7 @@
  * The packages as a user installs them: built, packed with `npm pack` and
  * installed from the tarballs into a scratch folder outside the repository
  * (consumer.ts). Everything below runs there, against node_modules/@fleetwire/*,
- * never against the sources.
+ * never against the sources. FW_KEEP_CONSUMER=1 keeps the scratch folder for a look.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, readFile, rm, symlink } from 'node:fs/promises';
