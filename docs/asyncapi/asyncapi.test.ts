@@ -28,15 +28,15 @@ describe('generated protocol documents', () => {
     });
   }
 
-  it('cover every message of every dialect: the catalog and the SDK validators agree', () => {
+  it('cover every message of every dialect: the catalog and the SDK validator schemas agree', () => {
     const wire = (name: string) => sorted(CATALOG.find((d) => d.name === name)!.channels.flatMap((c) => c.messages.map((m) => `${m.direction}:${m.wire}`)));
     const dir = (d: 'send' | 'receive', ...maps: object[]) => maps.flatMap((o) => Object.keys(o).map((k) => `${d}:${k}`));
-    const { ack: _ack, heartbeat, instance_started, instance_stopped, ...commands } = fleet.fleetValidators;
+    const { ack: _ack, heartbeat, instance_started, instance_stopped, ...commands } = fleet.fleetValidatorSchemas;
     expect(wire('fleet')).toEqual(sorted([...dir('send', { heartbeat, instance_started, instance_stopped }), ...dir('receive', commands)]));
-    const m = monitor.monitorValidators;
+    const m = monitor.monitorValidatorSchemas;
     expect(wire('monitor')).toEqual(sorted([...dir('send', m.fromAgent, m.fromFrontend), ...dir('receive', m.toAgent, m.toFrontend)]));
-    expect(wire('lightd')).toEqual(sorted([...dir('send', lightd.lightdValidators.fromClient), ...dir('receive', lightd.lightdValidators.toClient)]));
-    expect(wire('vstats')).toEqual(sorted([...dir('send', vstats.vstatsAgentValidators), ...dir('receive', vstats.vstatsDashboardValidators)]));
+    expect(wire('lightd')).toEqual(sorted([...dir('send', lightd.lightdValidatorSchemas.fromClient), ...dir('receive', lightd.lightdValidatorSchemas.toClient)]));
+    expect(wire('vstats')).toEqual(sorted([...dir('send', vstats.vstatsAgentValidatorSchemas), ...dir('receive', vstats.vstatsDashboardValidatorSchemas)]));
     expect(wire('control-plane')).toEqual(sorted(cp.CONTROL_PLANE_EVENTS.map((e) => `receive:${e}`)));
   });
 

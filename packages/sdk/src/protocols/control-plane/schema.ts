@@ -1,5 +1,5 @@
 /**
- * The `control-plane` dialect (shared/protocols/control-plane.md): a push-only
+ * The `control-plane` dialect (docs/protocols/control-plane.md): a push-only
  * WebSocket stream of `{event: "category:action", data}`.
  *
  * The document lists 14 event names and shows payloads for three of them
@@ -11,6 +11,7 @@
  * inferred schema says so. Extra fields are accepted everywhere, so a real
  * control plane with richer payloads still validates.
  */
+import type { TLiteral, TObject } from '@sinclair/typebox';
 import { IsoTimestamp } from '../../core/timestamp.js';
 import { Type, type Static, type TSchema } from '../../core/schema.js';
 
@@ -108,9 +109,15 @@ function envelope<E extends string, S extends TSchema>(event: E, data: S) {
   return Type.Object({ event: Type.Literal(event), data });
 }
 
-/** Schemas of whole messages `{event, data}`, by event name (validators.gen.ts: `controlPlaneValidators`). */
+/**
+ * Schemas of whole messages `{event, data}`, by event name (validators.gen.ts:
+ * `controlPlaneValidators`). The type is spelled out with public names: one
+ * inferred from the private `envelope` helper was emitted into the bundled .d.ts
+ * as `typeof envelope`, which does not exist there (TS2304 for every consumer
+ * without skipLibCheck; test/pack/consumer.test.ts compiles one).
+ */
 export const controlPlaneValidatorSchemas = Object.fromEntries(CONTROL_PLANE_EVENTS.map((e) => [e, envelope(e, ControlPlanePayloads[e])])) as {
-  [E in ControlPlaneEventName]: ReturnType<typeof envelope<E, PayloadSchemas[E]>>;
+  [E in ControlPlaneEventName]: TObject<{ event: TLiteral<E>; data: PayloadSchemas[E] }>;
 };
 
 export type JobCreated = Static<typeof JobCreated>;

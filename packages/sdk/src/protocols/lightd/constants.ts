@@ -3,7 +3,7 @@
 /** Path of one container's socket (the token goes in the query). */
 export const lightdPath = (internalId: string): string => `/ws/${encodeURIComponent(internalId)}`;
 
-/** Close code of a token that expired during the session (shared/protocols/README.md). */
+/** Close code of a token that expired during the session (docs/protocols/README.md). */
 export const LIGHTD_TOKEN_EXPIRED_CLOSE = 4001;
 
 /** Container states of lightd.md's `event` message. */
