@@ -59,7 +59,7 @@ describe('packed tarballs installed into an empty project', { timeout: 300_000 }
     }
     await linkMsw();
     const r = { ...without, ...(await loadAll(['@fleetwire/mock-backend'])) };
-    expect(Object.keys(r).sort()).toEqual(['@fleetwire/mock-backend', '@fleetwire/mock-backend/msw', '@fleetwire/sdk', '@fleetwire/simulator']);
+    expect(Object.keys(r).sort()).toEqual(['@fleetwire/mock-backend', '@fleetwire/mock-backend/msw', '@fleetwire/sdk', '@fleetwire/simulator', '@fleetwire/simulator/report.schema.json']);
     for (const [spec, { esm, cjs }] of Object.entries(r)) {
       expect(Array.isArray(esm) ? esm.length : esm, `${spec} (import)`).toBeGreaterThan(0);
       expect(cjs, `${spec} (require)`).toEqual(esm);
