@@ -10,6 +10,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ISO_8601_PATTERN } from '../../packages/sdk/src/core/timestamp.js';
 import { CATALOG, type CatalogDialect, type CatalogMessage } from './catalog.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -81,6 +82,8 @@ function typeOf(s: Json): string {
 function notes(s: Json): string {
   const n: string[] = [];
   if (s.minLength === 1) n.push('non-empty');
+  if (typeof s.pattern === 'string' && s.pattern === ISO_8601_PATTERN) n.push('ISO 8601 date-time');
+  else if (typeof s.pattern === 'string') n.push(`matches \`${s.pattern}\``);
   if (typeof s.minimum === 'number') n.push(`≥ ${s.minimum}`);
   if (typeof s.maximum === 'number') n.push(`≤ ${s.maximum}`);
   return n.join(', ');

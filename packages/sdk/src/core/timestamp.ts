@@ -1,6 +1,6 @@
 /**
  * The one timestamp type of every dialect: an ISO 8601 date-time string
- * (shared/protocols decisions: "Timestamps are ISO 8601 strings"). Every schema
+ * (docs/protocols/README.md: "Timestamps are ISO 8601 strings"). Every schema
  * field that holds a time uses {@link IsoTimestamp}, in both directions, so the
  * SDK refuses `"yesterday"` from a server and the mock backend refuses it from
  * an agent with the dialect's documented error.
