@@ -28,9 +28,17 @@ export interface HttpHost {
  */
 export const DEFAULT_BACKLOG = 4096;
 
+/** A peer's reset or broken pipe ends that one socket; it is never a reason to crash. */
+function ignoreSocketError(): void {}
+
 /** Listens on `port` (0 = ephemeral) with an accept queue of `backlog` (default {@link DEFAULT_BACKLOG}). */
 export async function listen(port: number, host = '127.0.0.1', backlog = DEFAULT_BACKLOG): Promise<HttpHost> {
   const server = createServer();
+  // Once a request is upgraded, Node's HTTP server stops listening for the
+  // socket's errors; a client that resets while we refuse its upgrade (a 401
+  // it does not wait to read) would then throw ECONNRESET out of the process.
+  // Every socket keeps a listener of its own from accept to close.
+  server.on('connection', (socket) => socket.on('error', ignoreSocketError));
   const handlers: UpgradeHandler[] = [];
   server.on('upgrade', (req, socket, head) => {
     // Socket.IO handles /socket.io/ itself (it adds its own listener); others are ours.
