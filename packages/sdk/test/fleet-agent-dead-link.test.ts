@@ -4,35 +4,18 @@
  * acknowledging heartbeats, and dropConnection() on such a link all end in a
  * fresh connection, not a zombie that reports `connected` forever.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { startMockBackend, type MockBackend } from '@fleetwire/mock-backend';
+import { describe, expect, it } from 'vitest';
+import type { MockBackend } from '@fleetwire/mock-backend';
 import { FleetAgent, type FleetAgentOptions, type StateTransition } from '@fleetwire/sdk';
-import { once, sampleMetrics, until } from './helpers.js';
+import { fleetFixture } from './fleet-fixture.js';
+import { once, until } from './helpers.js';
 
-const KEY = 'test-key';
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function backend(): Promise<MockBackend> {
-  const b = await startMockBackend({ fleetPort: 0, keys: [KEY], record: true });
-  cleanups.push(() => b.close());
-  return b;
-}
-
+const fx = fleetFixture();
+const { cleanups, backend } = fx;
+/** The fixture's agent; its error events (ack timeouts, drops) are what these tests provoke. */
 function agent(b: { fleetUrl: string }, over: Partial<FleetAgentOptions> = {}): FleetAgent {
-  const a = new FleetAgent({
-    url: b.fleetUrl,
-    apiKey: KEY,
-    nodeId: 'node-1',
-    metrics: sampleMetrics,
-    heartbeatIntervalMs: 60_000,
-    backoff: { initialDelayMs: 20, maxDelayMs: 100 },
-    ...over,
-  });
+  const a = fx.agent(b, over);
   a.on('error', () => {});
-  cleanups.push(() => a.close());
   return a;
 }
 

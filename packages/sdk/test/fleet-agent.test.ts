@@ -1,36 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startMockBackend, type MockBackend } from '@fleetwire/mock-backend';
+import { describe, expect, it } from 'vitest';
 import { ErrorCodes, FleetAgent, FleetwireError, type FleetAgentOptions, type Scheduler, type StateTransition } from '@fleetwire/sdk';
+import { fleetFixture } from './fleet-fixture.js';
 import { once, sampleMetrics, startCmd, until } from './helpers.js';
 
-const KEY = 'test-key';
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function backend(port = 0): Promise<MockBackend> {
-  // Ephemeral for every other part, also when restarting on a fixed fleet port: never a default port (another mock may hold it).
-  const b = await startMockBackend({ fleetPort: port, ephemeral: true, keys: [KEY], record: true });
-  cleanups.push(() => b.close());
-  return b;
-}
-
-function agent(b: { fleetUrl: string }, over: Partial<FleetAgentOptions> = {}): FleetAgent {
-  const a = new FleetAgent({
-    url: b.fleetUrl,
-    apiKey: KEY,
-    nodeId: 'node-1',
-    metrics: sampleMetrics,
-    heartbeatIntervalMs: 60_000,
-    backoff: { initialDelayMs: 20, maxDelayMs: 100 },
-    onStartInstance: (cmd) => ({ containerId: `ctr-${cmd.rentalId}`, connectionInfo: { sshHost: 'proxy.test', sshPort: cmd.proxyPortMapping['22'] ?? 0 } }),
-    onStopInstance: () => ({ reason: 'requested' }),
-    ...over,
-  });
-  cleanups.push(() => a.close());
-  return a;
-}
+const { backend, agent } = fleetFixture();
 
 /** A backend and a connected agent running rental r1 (acked), for the restart tests. */
 async function runningRental() {
