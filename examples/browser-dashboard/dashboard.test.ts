@@ -1,13 +1,11 @@
 /** The example dashboard in Debian's headless Chromium: a vstats agent that connects appears, and goes offline when it leaves. */
-import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { chromium } from 'playwright-core';
 import { startMockBackend } from '@fleetwire/mock-backend';
 import { VStatsAgent } from '@fleetwire/sdk';
 import { serveDashboard } from './serve.js';
+import { CHROMIUM, launchChromium, HAVE_CHROMIUM } from '../../test-support/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE = existsSync(CHROMIUM);
+const HAVE = HAVE_CHROMIUM;
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
@@ -32,7 +30,7 @@ describe('examples/browser-dashboard', () => {
     cleanups.push(() => b.close());
     const site = await serveDashboard(0);
     cleanups.push(() => site.close());
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'] });
+    const browser = await launchChromium();
     cleanups.push(() => browser.close());
     const page = await browser.newPage();
     const errors: string[] = [];

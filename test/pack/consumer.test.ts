@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGES, ROOT, packAndInstall, sh, type Consumer } from './consumer.js';
+import { HAVE_CHROMIUM, launchChromium } from '../../test-support/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const NAMES = Object.values(PACKAGES);
 const bin = (name: string) => join(ROOT, 'node_modules', '.bin', name);
 let c: Consumer;
@@ -108,8 +108,7 @@ describe('packed tarballs installed into an empty project', { timeout: 300_000 }
     expect(copies.filter((k) => k !== 'node_modules/ws' && k !== 'node_modules/engine.io-client/node_modules/ws')).toEqual([]);
   });
 
-  it.skipIf(!existsSync(CHROMIUM))("the installed mock's status page renders live data in headless Chromium", async () => {
-    const { chromium } = await import('playwright-core');
+  it.skipIf(!HAVE_CHROMIUM)("the installed mock's status page renders live data in headless Chromium", async () => {
     const cleanups: (() => unknown)[] = [];
     try {
       // The installed bin on free ports; its one JSON line says where.
@@ -133,10 +132,7 @@ describe('packed tarballs installed into an empty project', { timeout: 300_000 }
       });
       cleanups.push(() => agent.close());
 
-      const browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-      });
+      const browser = await launchChromium();
       cleanups.push(() => browser.close());
       const page = await browser.newPage();
       const pageErrors: string[] = [];

@@ -3,19 +3,18 @@
  * shows a FleetAgent that connects, and updates when that agent disconnects —
  * the updates arriving through the SDK's ControlPlaneEvents bundled for the browser.
  */
-import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startMockBackend } from '@fleetwire/mock-backend';
 import { fleetAgent } from './admin-helpers.js';
+import { CHROMIUM, launchChromium, HAVE_CHROMIUM } from '../../../test-support/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-const HAVE = existsSync(CHROMIUM);
+const HAVE = HAVE_CHROMIUM;
 
 describe('status page in headless Chromium', () => {
   it.skipIf(HAVE)(`SKIPPED: ${CHROMIUM} is absent (apt-get install -y chromium)`, () => {});
@@ -23,10 +22,7 @@ describe('status page in headless Chromium', () => {
   it.skipIf(!HAVE)('loads, shows a node that connects, and marks it offline when it disconnects', { timeout: 60_000 }, async () => {
     const b = await startMockBackend({ ephemeral: true, keys: ['page-key'] });
     cleanups.push(() => b.close());
-    const browser: Browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    });
+    const browser: Browser = await launchChromium();
     cleanups.push(() => browser.close());
     const page = await browser.newPage();
     const pageErrors: string[] = [];
@@ -61,7 +57,7 @@ describe('status page in headless Chromium', () => {
     await new Promise<void>((resolve) => b.state.fleet.once('node:online', () => resolve()));
     await a.close();
     b.servers.controlPlane!.bus.systemError('EARLY_ERROR', 'before the page');
-    const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    const browser: Browser = await launchChromium();
     cleanups.push(() => browser.close());
     const page = await browser.newPage();
     await page.goto(b.adminUrl!);

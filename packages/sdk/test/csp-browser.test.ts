@@ -7,16 +7,14 @@
  * with an EvalError. The page also proves the policy is enforced (its own
  * `new Function` is blocked) and that validation explanations work.
  */
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startMockBackend } from '@fleetwire/mock-backend';
+import { CHROMIUM, launchChromium, HAVE_CHROMIUM } from '../../../test-support/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE = existsSync(CHROMIUM);
+const HAVE = HAVE_CHROMIUM;
 const CSP = "script-src 'self'";
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -61,7 +59,7 @@ describe('the SDK under Content-Security-Policy: script-src \'self\'', () => {
     cleanups.push(() => b.close());
     const cp = b.servers.controlPlane!;
 
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'] });
+    const browser = await launchChromium();
     cleanups.push(() => browser.close());
     const page = await browser.newPage();
     const problems: string[] = [];

@@ -14,11 +14,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { XMLParser } from 'fast-xml-parser';
-import { chromium } from 'playwright-core';
+import { HAVE_CHROMIUM, launchChromium } from '../../../test-support/chromium.js';
 
 const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const SCHEMA = fileURLToPath(new URL('../report.schema.json', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
 const dir = mkdtempSync(join(tmpdir(), 'fleetwire-sim-report-'));
 const files = { out: join(dir, 'report.json'), html: join(dir, 'report.html'), junit: join(dir, 'junit.xml'), png: join(dir, 'report.png') };
 
@@ -81,10 +80,10 @@ describe('report files of a run', () => {
     expect(cases[0]!['failure']).toBeUndefined();
   });
 
-  it.skipIf(!existsSync(CHROMIUM))('HTML: opens from file:// with the network off, renders every chart with data, marks the thresholds', { timeout: 90_000 }, async () => {
+  it.skipIf(!HAVE_CHROMIUM)('HTML: opens from file:// with the network off, renders every chart with data, marks the thresholds', { timeout: 90_000 }, async () => {
     const html = readFileSync(files.html, 'utf8');
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/); // self-contained: nothing to fetch
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+    const browser = await launchChromium();
     try {
       const context = await browser.newContext({ offline: true, viewport: { width: 1200, height: 1900 } });
       const page = await context.newPage();
