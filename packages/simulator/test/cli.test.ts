@@ -2,27 +2,15 @@
  * The CLI as CI runs it (spawned): thresholds pass → 0, fail → 1 naming the
  * failed ones, bad input → 2; `merge` of the two shard reports of a run.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Report } from '../src/report/report.js';
+import { sim } from './helpers.js';
 
-const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'fleetwire-sim-cli-'));
 
-function sim(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 const SMALL = ['run', '--agents', '6', '--duration', '1500ms', '--heartbeat-interval', '200ms', '--live', 'plain', '--rentals-per-minute', '0'];
 

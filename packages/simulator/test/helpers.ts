@@ -1,4 +1,6 @@
 /** Shared test plumbing: a backend that accepts a plan's keys, a slice runner, and polling. */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { startMockBackend, type MockBackend } from '@fleetwire/mock-backend';
 import { FleetPlan } from '../src/model/fleet-plan.js';
 import type { LifecycleOptions } from '../src/model/lifecycle.js';
@@ -67,4 +69,18 @@ export function runSlice(
   });
   slice.start();
   return { slice, report, events };
+}
+
+const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+
+/** Runs `fleetwire-sim …args` from the sources as CI would (a child process); its exit code and output. */
+export function sim(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
 }

@@ -6,7 +6,6 @@
  * the HTML page renders in headless Chromium from a file:// URL with no network,
  * and every chart has data. The screenshot is left in the temp dir (path printed).
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,8 +14,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { XMLParser } from 'fast-xml-parser';
 import { HAVE_CHROMIUM, launchChromium } from '../../../test-support/chromium.js';
+import { sim } from './helpers.js';
 
-const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const SCHEMA = fileURLToPath(new URL('../report.schema.json', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'fleetwire-sim-report-'));
 const files = { out: join(dir, 'report.json'), html: join(dir, 'report.html'), junit: join(dir, 'junit.xml'), png: join(dir, 'report.png') };
@@ -24,20 +23,12 @@ const files = { out: join(dir, 'report.json'), html: join(dir, 'report.html'), j
 let run: { code: number | null; stdout: string; stderr: string };
 
 beforeAll(async () => {
-  run = await new Promise((resolve) => {
-    const args = [
-      'run', '--agents', '12', '--duration', '6s', '--heartbeat-interval', '250ms', '--live', 'off', '--ramp', '6',
-      '--rentals-per-minute', '240', '--rental-duration', '1500ms', '--chaos-malformed', '5%',
-      '--threshold', 'connected>=100%', '--threshold', 'ack_p99<1ms', '--threshold', 'errors<50%',
-      '--out', files.out, '--html', files.html, '--junit', files.junit,
-    ];
-    const p = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+  run = await sim([
+    'run', '--agents', '12', '--duration', '6s', '--heartbeat-interval', '250ms', '--live', 'off', '--ramp', '6',
+    '--rentals-per-minute', '240', '--rental-duration', '1500ms', '--chaos-malformed', '5%',
+    '--threshold', 'connected>=100%', '--threshold', 'ack_p99<1ms', '--threshold', 'errors<50%',
+    '--out', files.out, '--html', files.html, '--junit', files.junit,
+  ]);
 }, 120_000);
 
 describe('report files of a run', () => {
