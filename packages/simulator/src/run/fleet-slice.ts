@@ -78,6 +78,19 @@ export class FleetSlice<A extends SliceAgent = SimAgent> {
   /** ms from start until every agent had connected once; null until then. */
   rampMs: number | null = null;
   private firstConnects = 0;
+  /** What every agent reports back to the slice: one set of closures for the slice, not three per agent. */
+  private readonly hooks = {
+    onConnectedChange: (d: number) => this.onConnectedChange(d),
+    onFirstConnect: () => {
+      if (++this.firstConnects === this.target) {
+        this.rampMs = performance.now() - this.startedAt;
+        this.allConnectedResolve?.();
+      }
+    },
+    onFirstAttemptEnd: () => {
+      this.connectsInFlight--;
+    },
+  };
   /** Agents whose first connection attempt has not ended yet. */
   private connectsInFlight = 0;
   /** The most that were ever in flight at once (tests, bench). */
@@ -151,16 +164,7 @@ export class FleetSlice<A extends SliceAgent = SimAgent> {
       heartbeatIntervalMs: o.heartbeatIntervalMs,
       scheduler: this.scheduler,
       report,
-      onConnectedChange: (d: number) => this.onConnectedChange(d),
-      onFirstConnect: () => {
-        if (++this.firstConnects === this.target) {
-          this.rampMs = performance.now() - this.startedAt;
-          this.allConnectedResolve?.();
-        }
-      },
-      onFirstAttemptEnd: () => {
-        this.connectsInFlight--;
-      },
+      ...this.hooks,
     };
     let a: SliceAgent;
     const dialect = o.dialect ?? 'fleet';
