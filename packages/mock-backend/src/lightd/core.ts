@@ -16,6 +16,7 @@ import { silentLogger, type Logger } from '../logger.js';
 import type { ConnectionHandler, MessageHook, Peer, Router } from '../transport/peer.js';
 import type { SendBufferOptions } from '../transport/ws-peer.js';
 import { setLongTimeout, type LongTimer } from '../long-timer.js';
+import { own } from '../own.js';
 
 const V = lightd.lightdValidators.fromClient;
 
@@ -206,7 +207,7 @@ export class LightdCore {
     this.received.push({ internalId: client.internalId, msg });
     if (this.received.length > 10_000) this.received.shift();
     const event = (msg as { event?: unknown } | null)?.event;
-    const v = typeof event === 'string' && Object.prototype.hasOwnProperty.call(V, event) ? V[event as keyof typeof V] : null;
+    const v = own<(typeof V)[keyof typeof V]>(V, event) ?? null;
     this.hook('in', v ? (event as string) : 'invalid');
     const reply = (m: { event: string; data: unknown }) => {
       if (!client.open) return;
