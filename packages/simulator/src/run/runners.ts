@@ -161,12 +161,9 @@ export function workerRunner(spec: SliceSpec, n: number, mode: WorkerMode = 'thr
       rejectReady(new Error(why));
     });
     worker.onMessage((m) => {
-      if (m.type === 'ready') {
-        up[w] = true;
-        return checkReady();
-      }
-      up[w] = true; // a report implies it is up
+      up[w] = true; // `ready`, or any report (which implies it)
       checkReady();
+      if (m.type === 'ready') return;
       latest[w] = Report.fromJSON(m.report, `${mode} ${w}`);
       ramps[w] = m.rampMs;
       if (m.type === 'report' && m.allConnected) connectedFlags[w] = true;
