@@ -117,7 +117,7 @@ function runFlags(y: Argv, io: ArgsIo): Argv {
     .option('duration', s('how long to run: 30s, 5m, 1h, 500ms (default: until Ctrl-C)'))
     .option('heartbeat-interval', s('fleet heartbeat / monitor and vstats metrics interval', '5s'))
     .option('seed', s('seed: same seed, same fleet and event sequence', '1'))
-    .option('keys', s('file with one key per agent (text lines or JSON; the mock backend\'s generated file works as is)'))
+    .option('keys', s('file with one key per agent (text lines or JSON; the mock backend\'s generated file works as is); default: dev-<nodeId>, which the mock accepts without --keys'))
     .option('gpus', s('GPUs per host: N or MIN-MAX (drawn per agent)', '8'))
     .option('chaos-disconnect-rate', s('random disconnects per agent per minute', '0'))
     .option('chaos-flap', s('share of agents that flap (0.05 or 5%)', '0'))
