@@ -98,6 +98,15 @@ describe('parseArgs run', () => {
     expect(ok.thresholds.map((t) => t.metric)).toEqual(['connected', 'command_p99', 'metrics']);
   });
 
+  it('--transport: lean by default, socket.io-client on request, fleet only, nothing else', async () => {
+    expect((await run()).transport).toBe('lean');
+    expect((await run('--transport', 'socket.io-client')).transport).toBe('socket.io-client');
+    expect(await fails('run', '--transport', 'polling')).toMatch(/transport/);
+    expect(await fails('run', '--dialect', 'monitor', '--transport', 'socket.io-client')).toMatch(/--transport: fleet only/);
+    const help = await parseArgs(['run', '--help'], io);
+    expect(help.ok && help.command === 'help' && help.text).toMatch(/lean = one ws WebSocket per agent[\s\S]*socket.io-client = the SDK default/);
+  });
+
   it('durations accept 30s / 5m / 1h / ms', async () => {
     expect((await run('--duration', '30s')).durationMs).toBe(30_000);
     expect((await run('--duration', '5m')).durationMs).toBe(300_000);

@@ -18,6 +18,9 @@ import * as v from './values.js';
 export const DIALECTS = ['fleet', 'monitor', 'vstats'] as const;
 export type Dialect = (typeof DIALECTS)[number];
 export const LIVE_MODES = ['auto', 'tty', 'plain', 'off'] as const;
+/** How fleet agents reach the control plane under FleetAgent (src/transport/). */
+export const FLEET_TRANSPORTS = ['lean', 'socket.io-client'] as const;
+export type FleetTransport = (typeof FLEET_TRANSPORTS)[number];
 export type LiveMode = (typeof LIVE_MODES)[number];
 
 /** Chaos knobs; all off (0 / null) by default. */
@@ -44,6 +47,8 @@ export interface RunOptions {
   /** null = until Ctrl-C. */
   durationMs: number | null;
   heartbeatIntervalMs: number;
+  /** fleet: the socket under each FleetAgent. Default 'lean'. */
+  transport: FleetTransport;
   seed: string;
   keysFile: string | null;
   /** Parsed `--keys` file (at least `agents` entries), or null. */
@@ -112,6 +117,14 @@ function runFlags(y: Argv, io: ArgsIo): Argv {
       requiresArg: true,
     })
     .option('url', s('control plane URL (default: start the mock backend in-process)'))
+    .option('transport', {
+      choices: FLEET_TRANSPORTS,
+      default: 'lean',
+      requiresArg: true,
+      describe:
+        'fleet only: the socket under each FleetAgent. lean = one ws WebSocket per agent speaking Engine.IO v4 / Socket.IO v5, one timer wheel and one ack table per process (about half the CPU and less memory per agent); ' +
+        'socket.io-client = the SDK default (a Manager, Engine and Socket per agent), for comparison',
+    })
     .option('agents', s('agents in the whole fleet (all shards together)', '1000'))
     .option('ramp', s('new connections per second', '200'))
     .option('duration', s('how long to run: 30s, 5m, 1h, 500ms (default: until Ctrl-C)'))
@@ -315,6 +328,7 @@ function validateRun(a: Record<string, unknown>, io: ArgsIo): ParseResult {
     rampPerSec: get('ramp', positive('connections per second'), 200),
     durationMs,
     heartbeatIntervalMs,
+    transport: (str(a['transport']) ?? 'lean') as FleetTransport,
     seed: str(a['seed']) ?? '1',
     keysFile,
     keys,

@@ -16,6 +16,7 @@ export function dialectProblems(options: RunOptions, given: (flag: string, def: 
   if (options.dialect !== 'fleet') {
     if (given('rentals-per-minute', '60')) out.push(`--rentals-per-minute: fleet only (--dialect ${options.dialect} has no rentals)`);
     if (given('rental-duration', '30s')) out.push(`--rental-duration: fleet only (--dialect ${options.dialect} has no rentals)`);
+    if (given('transport', 'lean')) out.push(`--transport: fleet only (--dialect ${options.dialect} speaks plain WebSocket already)`);
   }
   if (options.dialect !== 'monitor' && given('commands-per-minute', '60')) out.push(`--commands-per-minute: monitor only (--dialect ${options.dialect} gets no commands)`);
   if (options.url !== null && given('commands-per-minute', '60') && options.commandsPerMinute > 0) {

@@ -26,7 +26,7 @@ type AckFn = ((...args: unknown[]) => void) & { withError?: boolean };
 /**
  * A factory making sockets with `chaos` applied. Returns `base` itself when
  * there is nothing to do, so healthy agents pay nothing.
- * @param base the real factory; default socket.io-client's `io`
+ * @param base the real factory (the slice's transport: lean or socket.io-client); default socket.io-client's `io`
  */
 export function chaosIo(chaos: SocketChaos, base: IoFactory = defaultIo as unknown as IoFactory): IoFactory {
   if (chaos.ackDelayMs <= 0 && chaos.malformedShare <= 0) return base;

@@ -5,8 +5,9 @@
  * for. The agents speak the slice's dialect: fleet (SimAgent), monitor or
  * vstats (ws-agents.ts); ramp, chaos and the connected gauge are the same.
  */
-import { createSharedScheduler, type SharedScheduler } from '@fleetwire/sdk';
-import type { ChaosOptions, Dialect } from '../cli/args.js';
+import { createSharedScheduler, type IoFactory, type SharedScheduler } from '@fleetwire/sdk';
+import { io as socketIoClient } from 'socket.io-client';
+import type { ChaosOptions, Dialect, FleetTransport } from '../cli/args.js';
 import type { FleetPlan } from '../model/fleet-plan.js';
 import type { LifecycleOptions } from '../model/lifecycle.js';
 import { Rng } from '../model/rng.js';
@@ -16,6 +17,7 @@ import { RampGate } from './ramp.js';
 import { SimAgent, type EmittedEvent } from './sim-agent.js';
 import type { SliceAgent } from './slice-agent.js';
 import { SimMonitorAgent, SimVStatsAgent } from './ws-agents.js';
+import { leanIo } from '../transport/lean-io.js';
 
 export interface SliceOptions {
   /** What the agents speak. Default 'fleet'. */
@@ -27,6 +29,12 @@ export interface SliceOptions {
   end: number;
   rampPerSec: number;
   heartbeatIntervalMs: number;
+  /**
+   * fleet: the socket under each FleetAgent. 'lean' (default): one `ws` per
+   * agent, one timer wheel and ack table per process (src/transport/);
+   * 'socket.io-client': the SDK default, for comparison.
+   */
+  transport?: FleetTransport;
   chaos: ChaosOptions;
   /** Source addresses to spread agents over (agent i binds address i mod n). Empty: the OS picks. */
   sourceAddresses?: readonly string[];
@@ -91,6 +99,8 @@ export class FleetSlice<A extends SliceAgent = SimAgent> {
       this.connectsInFlight--;
     },
   };
+  /** The `io` factory every fleet agent of the slice gets (chaos wraps it per agent). */
+  private readonly io: IoFactory;
   /** Agents whose first connection attempt has not ended yet. */
   private connectsInFlight = 0;
   /** The most that were ever in flight at once (tests, bench). */
@@ -102,6 +112,7 @@ export class FleetSlice<A extends SliceAgent = SimAgent> {
     const spread = rng.fork('spread');
     this.scheduler = createSharedScheduler({ spread: true, random: () => spread.float() });
     this.allConnected = new Promise((r) => (this.allConnectedResolve = r));
+    this.io = o.transport === 'socket.io-client' ? (socketIoClient as unknown as IoFactory) : leanIo();
     o.report.setGauge(G.target, o.end - o.start);
     o.report.setGauge(G.connected, 0);
   }
@@ -169,13 +180,16 @@ export class FleetSlice<A extends SliceAgent = SimAgent> {
     let a: SliceAgent;
     const dialect = o.dialect ?? 'fleet';
     if (dialect === 'fleet') {
-      const io = chaosIo({
-        ackDelayMs: slow && c.slowAck ? c.slowAck.delayMs : 0,
-        malformedShare: c.malformedShare,
-        rng: crng.fork('malformed'),
-        onSlowAck: () => report.count(C.chaosSlowAcks),
-        onMalformed: () => report.count(C.chaosMalformed),
-      });
+      const io = chaosIo(
+        {
+          ackDelayMs: slow && c.slowAck ? c.slowAck.delayMs : 0,
+          malformedShare: c.malformedShare,
+          rng: crng.fork('malformed'),
+          onSlowAck: () => report.count(C.chaosSlowAcks),
+          onMalformed: () => report.count(C.chaosMalformed),
+        },
+        this.io,
+      );
       a = new SimAgent({
         ...common,
         io,

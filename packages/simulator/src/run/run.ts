@@ -114,6 +114,7 @@ export async function runSimulation(o: RunOptions, io: RunIo = { stdout: process
     end,
     rampPerSec: o.rampPerSec,
     heartbeatIntervalMs: o.heartbeatIntervalMs,
+    transport: o.transport,
     chaos: o.chaos,
     sourceAddresses,
     seed: o.seed,

@@ -6,7 +6,7 @@
  */
 import { fork } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
-import type { ChaosOptions, Dialect } from '../cli/args.js';
+import type { ChaosOptions, Dialect, FleetTransport } from '../cli/args.js';
 import { FleetPlan, type FleetPlanOptions } from '../model/fleet-plan.js';
 import { Report, mergeReports, type ReportJSON, type ReportMeta } from '../report/report.js';
 import { entryExecArgv, entryFile, workerEntry } from './entries.js';
@@ -22,6 +22,8 @@ export interface SliceSpec {
   end: number;
   rampPerSec: number;
   heartbeatIntervalMs: number;
+  /** fleet: the socket under each FleetAgent. Default 'lean'. */
+  transport?: FleetTransport;
   chaos: ChaosOptions;
   sourceAddresses: string[];
   seed: string;
