@@ -4,6 +4,7 @@
  * every other upgrade is routed by path through `onUpgrade`.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
@@ -16,7 +17,12 @@ export interface HttpHost {
   url: string;
   /** Adds an upgrade route; the handler returns true when it took the request. */
   onUpgrade(handler: UpgradeHandler): void;
-  close(): Promise<void>;
+  /**
+   * Stops listening and ends every connection: HTTP ones at once, upgraded ones
+   * when their owners have closed them or after `graceMs` (default
+   * {@link CLOSE_GRACE_MS}), whichever is first. Always settles in bounded time.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 /**
@@ -28,6 +34,12 @@ export interface HttpHost {
  */
 export const DEFAULT_BACKLOG = 4096;
 
+/**
+ * How long close() lets upgraded sockets finish their own close handshake (a
+ * WebSocket close frame, Socket.IO's disconnect packet) before destroying them.
+ */
+export const CLOSE_GRACE_MS = 2000;
+
 /** A peer's reset or broken pipe ends that one socket; it is never a reason to crash. */
 function ignoreSocketError(): void {}
 
@@ -38,7 +50,18 @@ export async function listen(port: number, host = '127.0.0.1', backlog = DEFAULT
   // socket's errors; a client that resets while we refuse its upgrade (a 401
   // it does not wait to read) would then throw ECONNRESET out of the process.
   // Every socket keeps a listener of its own from accept to close.
-  server.on('connection', (socket) => socket.on('error', ignoreSocketError));
+  //
+  // Every socket is also tracked until it closes: once upgraded, the HTTP server
+  // forgets it (closeAllConnections() no longer sees it), yet the server's 'close'
+  // waits for it. An upgrade that arrives while the owners are shutting down is
+  // taken by nobody, sits unread and would hold shutdown open for ever (seen: a
+  // SIGTERMed mock waiting on two CLOSE_WAIT sockets of agents that had given up).
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    socket.on('error', ignoreSocketError);
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   const handlers: UpgradeHandler[] = [];
   server.on('upgrade', (req, socket, head) => {
     // Socket.IO handles /socket.io/ itself (it adds its own listener); others are ours.
@@ -62,10 +85,18 @@ export async function listen(port: number, host = '127.0.0.1', backlog = DEFAULT
     port: actualPort,
     url: `http://${host}:${actualPort}`,
     onUpgrade: (h) => handlers.push(h),
-    // Upgraded sockets are not tracked by the HTTP server: their owners close them first.
-    close() {
+    // Upgraded sockets are closed by their owners first (close frames); whatever is
+    // still open after the grace is destroyed, so close() settles in bounded time.
+    async close(graceMs = CLOSE_GRACE_MS) {
       if (server.listening) server.close();
       server.closeAllConnections();
+      if (sockets.size > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        const allGone = Promise.all([...sockets].map((s) => new Promise((r) => s.once('close', r))));
+        await Promise.race([allGone, new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+        clearTimeout(timer);
+        for (const s of sockets) s.destroy();
+      }
       return closed;
     },
   };
