@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Server as IoServer } from 'socket.io';
-import { DEFAULT_BACKLOG, listen, type HttpHost } from './http-host.js';
+import { CLOSE_GRACE_MS, DEFAULT_BACKLOG, listen, type HttpHost } from './http-host.js';
 import { KeyStore } from './keys.js';
 import { FleetState } from './state/fleet.js';
 import { loadFleetState, saveFleetState } from './state/persist.js';
@@ -29,6 +29,16 @@ import { VStatsState } from './state/vstats.js';
 import { LightdServer } from './lightd/server.js';
 import { LightdState } from './state/lightd.js';
 import { startStatsDrift } from './lightd/drift.js';
+
+/** Waits for `p`, but no longer than `ms`: shutdown steps must not hang (see close()). */
+async function bounded(p: unknown, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([p, new Promise((r) => (timer = setTimeout(r, ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export { DEFAULT_PORTS } from './ports.js';
 
@@ -252,7 +262,10 @@ export async function startMockBackend(options: MockBackendOptions = {}): Promis
         // Each server closes its own clients cleanly: plain-WebSocket ones with a 1001
         // close frame, Socket.IO ones with its disconnect packet (io.close()). Then the
         // tracker ends whatever is left (silenced sockets, handshakes never answered).
-        for (const c of closers.splice(0).reverse()) await c();
+        // Each closer gets a bounded time: io.close() also waits for its HTTP server to
+        // close, i.e. for every socket on that port, and an upgrade that arrived during
+        // shutdown may be owned by nobody; the hosts' close below destroys those.
+        for (const c of closers.splice(0).reverse()) await bounded(c(), CLOSE_GRACE_MS);
         tracker.closeAll(1001, 'mock backend shutting down');
         await Promise.all(hosts.map((h) => h.close()));
         // After the sockets: every fact acked before the close is in the file, and none can arrive after it.
