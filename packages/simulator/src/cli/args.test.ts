@@ -212,3 +212,27 @@ describe('parseArgs merge', () => {
     expect(await fails('merge', 'a.json', '--threshold', 'x>')).toMatch(/bad threshold "x>"/);
   });
 });
+
+describe('--scenario storm', () => {
+  it('defaults: one partition 30 s in; the --storm-* flags are read', async () => {
+    expect((await run()).storm).toBeNull();
+    expect((await run('--scenario', 'storm')).storm).toEqual({ mode: 'partition', atMs: 30_000, count: 1, everyMs: 60_000, downMs: 0 });
+    const o = await run('--scenario', 'storm', '--storm-mode', 'restart', '--storm-at', '20s', '--storm-count', '3', '--storm-every', '40s', '--storm-down', '2s', '--duration', '3m', '--threshold', 'storm_to99<30s');
+    expect(o.storm).toEqual({ mode: 'restart', atMs: 20_000, count: 3, everyMs: 40_000, downMs: 2000 });
+    expect(o.thresholds.map((t) => t.metric)).toEqual(['storm_to99']);
+  });
+
+  it('bad values and combinations: a clear message naming the flag, exit 2', async () => {
+    expect(await fails('run', '--scenario', 'flood')).toMatch(/Invalid values:[\s\S]*scenario.*"flood"/);
+    expect(await fails('run', '--scenario', 'storm', '--storm-mode', 'unplug')).toMatch(/storm-mode.*"unplug"/);
+    expect(await fails('run', '--scenario', 'storm', '--storm-at', '30')).toMatch(/--storm-at: expected a duration with a unit/);
+    expect(await fails('run', '--scenario', 'storm', '--storm-count', '0')).toMatch(/--storm-count: expected a storm count \(a whole number >= 1\); got "0"/);
+    expect(await fails('run', '--scenario', 'storm', '--storm-count', '2', '--storm-every', '0s')).toMatch(/--storm-every: must be longer than 0/);
+    expect(await fails('run', '--storm-at', '10s')).toMatch(/--storm-at: only with --scenario storm/);
+    expect(await fails('run', '--threshold', 'storm_to100<1m')).toMatch(/--threshold storm_to100<1m: storm metrics need --scenario storm/);
+    expect(await fails('run', '--scenario', 'storm', '--storm-mode', 'restart', '--url', 'http://127.0.0.1:3000')).toMatch(/--storm-mode restart: fleetwire-sim can only restart the mock backend it starts itself/);
+    expect(await fails('run', '--scenario', 'storm', '--storm-down', '2s')).toMatch(/--storm-down: only with --storm-mode restart/);
+    expect(await fails('run', '--scenario', 'storm', '--duration', '20s')).toMatch(/the storm \(--storm-at 30 s\) would not come before the run ends \(--duration 20 s\)/);
+    expect(await fails('run', '--scenario', 'storm', '--storm-at', '5s', '--storm-count', '3', '--storm-every', '10s', '--duration', '25s')).toMatch(/the last storm \(--storm-at \+ 2 × --storm-every = 25 s\)/);
+  });
+});

@@ -76,6 +76,26 @@ export interface RunOptions {
   sourceAddresses: string[];
   /** Where the embedded backend runs: auto (in process up to 9,000 agents), in-process, child. */
   backend: BackendMode;
+  /** `--scenario storm`: the reconnect storms to cause; null for a steady run. */
+  storm: StormPlan | null;
+}
+
+export const SCENARIOS = ['steady', 'storm'] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+export const STORM_MODES = ['partition', 'restart'] as const;
+
+/** `--scenario storm`: when and how the fleet's connections are cut. */
+export interface StormPlan {
+  /** partition: the simulator drops every agent's socket at once (any control plane); restart: the embedded mock backend is killed and started again on the same port. */
+  mode: (typeof STORM_MODES)[number];
+  /** First storm, ms after the run clock starts (`--storm-at`). Default 30000. */
+  atMs: number;
+  /** Storms in the run (`--storm-count`). Default 1. */
+  count: number;
+  /** Between storms, ms (`--storm-every`). Default 60000. */
+  everyMs: number;
+  /** restart: how long the backend stays down before it is started again (`--storm-down`). Default 0. */
+  downMs: number;
 }
 
 export const BACKEND_MODES = ['auto', 'in-process', 'child'] as const;
@@ -146,6 +166,21 @@ function runFlags(y: Argv, io: ArgsIo): Argv {
       requiresArg: true,
       describe: 'where the embedded mock backend runs: auto = in this process up to 9,000 agents, a child process above (one process holds ~20,000 open files and an in-process backend needs 2 per agent)',
     })
+    .option('scenario', {
+      choices: SCENARIOS,
+      default: 'steady',
+      requiresArg: true,
+      describe: 'steady: agents connect and run; storm: mid-run every connection is cut at once (--storm-*) and the report says how fast the fleet was re-admitted',
+    })
+    .option('storm-mode', {
+      choices: STORM_MODES,
+      requiresArg: true,
+      describe: 'with --scenario storm: partition = the simulator drops every agent\'s socket at the same instant (any control plane); restart = the embedded mock backend is killed (SIGKILL) and started again on the same port (no --url) [default: partition]',
+    })
+    .option('storm-at', s('with --scenario storm: when the first storm hits, after the agents are up (e.g. 30s) [default: 30s]'))
+    .option('storm-count', s('with --scenario storm: how many storms [default: 1]'))
+    .option('storm-every', s('with --scenario storm: time between storms [default: 60s]'))
+    .option('storm-down', s('with --storm-mode restart: how long the control plane stays down before it is started again [default: 0s]'))
     .option('source-addresses', s('comma-separated local addresses agents bind to, round-robin (e.g. 127.0.0.2,127.0.0.3): more than ~28,000 connections to one destination; default: chosen for you (127.0.0.x) when a loopback control plane needs them'))
     .option('workers', s('worker threads to spread agents over (they share this process\'s ~20,000 open files)', '1'))
     .option('processes', s('child processes to spread agents over, each with its own open-file limit: past ~20,000 agents on one box (with --url, or --source-addresses for >28,000 per destination)', '1'))
@@ -161,6 +196,8 @@ function runFlags(y: Argv, io: ArgsIo): Argv {
     .example('$0 run --duration 2m --threshold "ack_p99<100ms"', 'CI: exit 1 when a threshold fails')
     .example('$0 run --agents 20000 --shard 0/2 --out a.json', 'half the fleet here (1/2 on another machine)')
     .example('$0 run --chaos-slow-ack 5%:2s --chaos-flap 1%', 'chaos: slow acks, flapping agents')
+    .example('$0 run --scenario storm --storm-at 20s --duration 1m', 'every agent\'s socket cut at 20 s; time to 99 %/100 % re-admitted, attempts/s')
+    .example('$0 run --scenario storm --storm-mode restart --storm-count 3 --storm-every 40s --duration 2m30s', 'the embedded mock killed and restarted 3 times')
     .example('$0 run --dialect monitor --threshold "command_p99<500ms"', 'monitor agents; the embedded backend sends them commands')
     .example('$0 run --dialect vstats --url ws://127.0.0.1:3001', 'vstats agents vs a running vstats server (add --keys FILE)')
     .example('$0 run --agents 10000 --workers 2 --source-addresses 127.0.0.2,127.0.0.3', '10,000 agents; the embedded backend moves to a child process above 9,000')
@@ -220,6 +257,43 @@ function build(argv: readonly string[], io: ArgsIo): Argv {
       throw new UsageError(msg ?? err?.message ?? 'invalid arguments');
     })
     .help();
+}
+
+const STORM_FLAGS = ['storm-mode', 'storm-at', 'storm-count', 'storm-every', 'storm-down'] as const;
+
+/** `--scenario storm` and its `--storm-*` flags, checked against the rest of the run; null for a steady run. */
+function stormPlanOf(
+  a: Record<string, unknown>,
+  o: RunOptions,
+  errors: string[],
+  get: <T>(name: string, parse: (text: string) => v.Parsed<T>, fallback: T) => T,
+  count: (t: string) => v.Parsed<number>,
+): StormPlan | null {
+  const given = STORM_FLAGS.filter((f) => a[f] !== undefined);
+  if (str(a['scenario']) !== 'storm') {
+    if (given.length > 0) errors.push(`${given.map((f) => `--${f}`).join(', ')}: only with --scenario storm`);
+    const stormThresholds = o.thresholds.filter((t) => t.metric.startsWith('storm_'));
+    if (stormThresholds.length > 0) errors.push(`--threshold ${stormThresholds.map((t) => t.expr).join(', ')}: storm metrics need --scenario storm`);
+    return null;
+  }
+  const plan: StormPlan = {
+    mode: (str(a['storm-mode']) ?? 'partition') as StormPlan['mode'],
+    atMs: get('storm-at', v.duration, 30_000),
+    count: get('storm-count', count, 1),
+    everyMs: get('storm-every', v.duration, 60_000),
+    downMs: get('storm-down', v.duration, 0),
+  };
+  if (a['storm-every'] !== undefined && plan.everyMs <= 0) errors.push('--storm-every: must be longer than 0');
+  if (plan.mode === 'restart' && o.url !== null) {
+    errors.push('--storm-mode restart: fleetwire-sim can only restart the mock backend it starts itself (no --url); against --url use --storm-mode partition, or restart your control plane yourself during a steady run');
+  }
+  if (plan.mode !== 'restart' && a['storm-down'] !== undefined) errors.push('--storm-down: only with --storm-mode restart (a partition drops the sockets and the agents reconnect at once)');
+  const last = plan.atMs + (plan.count - 1) * plan.everyMs;
+  if (o.durationMs !== null && last >= o.durationMs) {
+    const which = plan.count > 1 ? `the last storm (--storm-at + ${plan.count - 1} × --storm-every = ${last / 1000} s)` : `the storm (--storm-at ${last / 1000} s)`;
+    errors.push(`--scenario storm: ${which} would not come before the run ends (--duration ${o.durationMs / 1000} s); leave time after it for the agents to come back`);
+  }
+  return plan;
 }
 
 /** The last value when a flag came twice (or from env + config as an array). */
@@ -353,7 +427,9 @@ function validateRun(a: Record<string, unknown>, io: ArgsIo): ParseResult {
     commandsPerMinute: get('commands-per-minute', nonNegative('commands per minute'), 60),
     sourceAddresses: (str(a['source-addresses']) ?? '').split(',').map((x) => x.trim()).filter((x) => x.length > 0),
     backend: (str(a['embedded-backend']) ?? 'auto') as BackendMode,
+    storm: null,
   };
+  options.storm = stormPlanOf(a, options, errors, get, whole(1, 'a storm count'));
   if (options.url !== null && a['rentals-per-minute'] !== undefined && str(a['rentals-per-minute']) !== '60' && options.rentalsPerMinute > 0) {
     errors.push('--rentals-per-minute: only with the embedded backend (against --url the control plane sends its own commands)');
   }

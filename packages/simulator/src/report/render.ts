@@ -5,6 +5,7 @@
  * the terminal.
  */
 import { C, G, H, type Report } from './report.js';
+import { renderStorm, stormFigures } from './storm.js';
 import type { ThresholdResult } from './thresholds.js';
 import { formatMs } from './units.js';
 
@@ -230,6 +231,7 @@ export function renderSummary(report: Report, thresholds: readonly ThresholdResu
   }
   const head = `fleetwire-sim summary: ${m.dialect}, seed ${m.seed}, ${int(m.fleetAgents)} agents in the fleet, shards ${m.shards.join(' ')}, ${formatMs(report.durationMs)}`;
   let out = `${head}\n\n${alignColumns(rows)}\n`;
+  if (report.storms.length > 0) out += `\nreconnect storms\n${report.storms.map((s) => `  ${renderStorm(stormFigures(s))}`).join('\n')}\n`;
   if (thresholds.length > 0) {
     const failed = thresholds.filter((t) => !t.pass).length;
     out += `\nthresholds (${thresholds.length - failed} passed, ${failed} failed)\n`;

@@ -9,6 +9,7 @@
  */
 import { LatencyHistogram } from './histogram.js';
 import { mergeSeries, seriesProblem, type SeriesJSON } from './series.js';
+import { mergeStorms, stormsProblem, type StormJSON } from './storm.js';
 
 /**
  * The JSON schema version (packages/simulator/report.schema.json documents it).
@@ -110,6 +111,8 @@ export interface ReportJSON {
   histograms: Record<string, string>;
   /** Per-second time series; absent when the run was not sampled (e.g. a report built in a test). */
   series?: SeriesJSON;
+  /** One entry per reconnect storm (`--scenario storm`); absent when the run had none. */
+  storms?: StormJSON[];
 }
 
 /** The figures of one histogram. */
@@ -123,6 +126,13 @@ function byPrefix(counters: Record<string, number>, prefix: string): Record<stri
   return Object.fromEntries(Object.keys(counters).filter((k) => k.startsWith(prefix)).sort().map((k) => [k.slice(prefix.length), counters[k] as number]));
 }
 
+/** Bins without their trailing zeros (the JSON stays short when a storm was watched long after everyone was back). */
+const trimZeros = (bins: readonly number[]): number[] => {
+  let n = bins.length;
+  while (n > 0 && bins[n - 1] === 0) n--;
+  return bins.slice(0, n);
+};
+
 const sorted = <T>(o: Record<string, T>): Record<string, T> =>
   Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k] as T]));
 
@@ -132,6 +142,8 @@ export class Report {
   readonly gauges: Record<string, number> = {};
   /** The per-second time series, when the run was sampled. */
   series: SeriesJSON | null = null;
+  /** Reconnect storms (`--scenario storm`), in order; the slice's StormBook fills them in place. */
+  storms: StormJSON[] = [];
   private readonly histograms = new Map<string, LatencyHistogram>();
 
   constructor(meta: ReportMeta) {
@@ -224,6 +236,7 @@ export class Report {
       errors: { total: this.counter(C.errors), byCode: byPrefix(counters, 'errors.'), connectionEvents: byPrefix(counters, 'connection_events.') },
       histograms,
       ...(this.series ? { series: this.series } : {}),
+      ...(this.storms.length > 0 ? { storms: this.storms.map((x) => ({ ...x, back: trimZeros(x.back), attempts: trimZeros(x.attempts) })) } : {}),
     };
   }
 
@@ -268,6 +281,11 @@ export class Report {
       if (why) return fail(`series ${why}`);
       r.series = o.series;
     }
+    if (o.storms !== undefined) {
+      const why = stormsProblem(o.storms);
+      if (why) return fail(`storms ${why}`);
+      r.storms = o.storms.map((x) => ({ ...x, back: x.back.slice(), attempts: x.attempts.slice() }));
+    }
     return r;
   }
 }
@@ -302,6 +320,7 @@ export function mergeReports(reports: readonly Report[]): Report {
   }
   const series = reports.map((r) => r.series).filter((x): x is SeriesJSON => x !== null);
   if (series.length > 0) out.series = series.length === 1 ? series[0]! : mergeSeries(series);
+  out.storms = mergeStorms(reports.map((r) => r.storms));
   return out;
 }
 

@@ -11,6 +11,7 @@
  */
 import { invalidArgument } from '../model/sdk.js';
 import { C, G, H, type Report } from './report.js';
+import { stormFigures, type StormFigures } from './storm.js';
 import { formatMs, parseDurationMs } from './units.js';
 
 export type ThresholdOp = '<' | '<=' | '>' | '>=' | '==';
@@ -42,6 +43,10 @@ interface CountMetric {
 }
 
 const counter = (name: string) => (r: Report) => r.counter(name);
+const storms = (r: Report): StormFigures[] => r.storms.map(stormFigures);
+/** The storm with the smallest share of its agents back at the end (thresholds on storm_back read value and base from the same storm). */
+const worstStorm = (r: Report): StormFigures | undefined =>
+  storms(r).sort((x, y) => x.backAtEnd / Math.max(1, x.target) - y.backAtEnd / Math.max(1, y.target))[0];
 const target = (r: Report) => r.gauge(G.target);
 const starts = counter(C.startCommands);
 
@@ -61,7 +66,28 @@ const COUNT_METRICS: Record<string, CountMetric> = {
   metrics_sent: { value: counter(C.metricsSent), describe: 'monitor/vstats metrics messages sent' },
   metrics: { value: counter('backend.metrics'), base: counter(C.metricsSent), describe: 'monitor/vstats metrics the embedded backend counted, % of sent' },
   commands: { value: counter('backend.commands_answered'), base: counter('backend.commands_sent'), describe: 'monitor commands answered, % of sent by the embedded backend' },
+  storm_back: { value: (r) => worstStorm(r)?.backAtEnd ?? 0, base: (r) => worstStorm(r)?.target ?? 0, describe: 'agents back after the worst storm, % of its agents' },
+  storm_attempts_peak: { value: (r) => Math.max(0, ...storms(r).map((f) => f.peakAttemptsPerSec)), describe: 'most connection attempts in one second after any storm' },
+  storm_attempts: { value: (r) => storms(r).reduce((n, f) => n + f.attempts, 0), base: (r) => storms(r).reduce((n, f) => n + f.target, 0), describe: 'reconnect attempts over all storms, % of the agents' },
+  storm_failed_attempts: { value: (r) => storms(r).reduce((n, f) => n + f.failedAttempts, 0), describe: 'failed reconnect attempts over all storms' },
 };
+
+/**
+ * Storm times (ms): the slowest storm's time until 99 % / 100 % of its agents
+ * were back. A storm whose agents never all came back has no such time: the
+ * threshold fails with "never".
+ */
+const STORM_TIMES: Record<string, (f: StormFigures) => number | null> = {
+  storm_to99: (f) => f.to99Ms,
+  storm_to100: (f) => f.to100Ms,
+};
+
+/** The slowest storm's time for `metric`: Infinity when one never got there, null when the run had no storms. */
+function stormTime(r: Report, metric: string): number | null {
+  const fs = storms(r);
+  if (fs.length === 0) return null;
+  return Math.max(...fs.map((f) => STORM_TIMES[metric]!(f) ?? Infinity));
+}
 
 /** Metrics that only mean something in the fleet dialect (acks, rentals). */
 const FLEET_ONLY = new Set(['ack', 'event_ack', 'heartbeats', 'heartbeat_rate', 'events', 'instances_started', 'instances_failed', 'instances_timed_out']);
@@ -75,7 +101,7 @@ const EMBEDDED_ONLY = new Set(['metrics', 'commands', 'command']);
  * 2) rather than let it pass or fail on no samples.
  */
 export function thresholdProblem(t: Threshold, dialect: string, embedded: boolean): string | null {
-  const base = t.unit === 'ms' ? ((LATENCY.exec(t.metric) as RegExpExecArray)[1] as string) : t.metric;
+  const base = t.unit === 'ms' && !isStormTime(t.metric) ? ((LATENCY.exec(t.metric) as RegExpExecArray)[1] as string) : t.metric;
   if (dialect !== 'fleet' && FLEET_ONLY.has(base)) {
     return `${dialect} agents get no acks and no rentals, so ${base} has no samples; use connected, errors, reconnects, connect_*, metrics_sent, metrics${dialect === 'monitor' ? ', command_*, commands' : ''}`;
   }
@@ -85,6 +111,8 @@ export function thresholdProblem(t: Threshold, dialect: string, embedded: boolea
   return null;
 }
 
+const isStormTime = (metric: string): boolean => Object.prototype.hasOwnProperty.call(STORM_TIMES, metric);
+
 const HISTS = Object.values(H);
 const LATENCY = new RegExp(`^(${HISTS.join('|')})_(p\\d+(?:\\.\\d+)?|max|min|mean)$`);
 const EXPR = /^\s*([a-z_][a-z0-9_.]*)\s*(<=|>=|==|<|>)\s*(\S+)\s*$/i;
@@ -92,7 +120,7 @@ const EXPR = /^\s*([a-z_][a-z0-9_.]*)\s*(<=|>=|==|<|>)\s*(\S+)\s*$/i;
 /** The metric names, for error messages and `--help`. */
 export function knownMetrics(): string {
   const lat = HISTS.map((h) => `${h}_p50|p95|p99|p<N>|max|min|mean`).join(', ');
-  return `latency: ${lat}; counts: ${Object.keys(COUNT_METRICS).join(', ')}`;
+  return `latency: ${lat}; storm times: ${Object.keys(STORM_TIMES).join(', ')}; counts: ${Object.keys(COUNT_METRICS).join(', ')}`;
 }
 
 function bad(expr: string, why: string): never {
@@ -106,6 +134,11 @@ export function parseThreshold(expr: string): Threshold {
   const metric = (m[1] as string).toLowerCase();
   const op = m[2] as ThresholdOp;
   const raw = m[3] as string;
+  if (isStormTime(metric)) {
+    const ms = parseDurationMs(raw, 'ms');
+    if (ms === null) return bad(expr, `"${raw}" is not a duration (use ms, s, m or h, e.g. 30s)`);
+    return { expr, metric, op, limit: ms, unit: 'ms' };
+  }
   const lat = LATENCY.exec(metric);
   if (lat) {
     const stat = lat[2] as string;
@@ -156,6 +189,7 @@ function compare(a: number, op: ThresholdOp, b: number): boolean {
 
 /** The value a threshold reads from the report, in the threshold's unit. */
 export function measure(report: Report, t: Threshold): number {
+  if (t.unit === 'ms' && isStormTime(t.metric)) return stormTime(report, t.metric) ?? 0;
   if (t.unit === 'ms') {
     const lat = LATENCY.exec(t.metric) as RegExpExecArray;
     const hist = lat[1] as string;
@@ -185,9 +219,22 @@ function fmtPercent(p: number): string {
 export function evaluateThresholds(report: Report, thresholds: readonly Threshold[]): ThresholdResult[] {
   return thresholds.map((t) => {
     const actual = measure(report, t);
-    const noData = t.unit === 'ms' && (report.findHistogram((LATENCY.exec(t.metric) as RegExpExecArray)[1] as string)?.count ?? 0) === 0;
+    const stormMetric = t.metric.startsWith('storm_');
+    const noData = stormMetric
+      ? report.storms.length === 0
+      : t.unit === 'ms' && (report.findHistogram((LATENCY.exec(t.metric) as RegExpExecArray)[1] as string)?.count ?? 0) === 0;
     const pass = !noData && compare(actual, t.op, t.limit);
-    const actualText = noData ? 'no samples' : t.unit === 'ms' ? formatMs(actual) : t.unit === '%' ? fmtPercent(actual) : String(Math.round(actual * 100) / 100);
+    const actualText = noData
+      ? stormMetric
+        ? 'no storms'
+        : 'no samples'
+      : actual === Infinity
+        ? 'never'
+        : t.unit === 'ms'
+          ? formatMs(actual)
+          : t.unit === '%'
+            ? fmtPercent(actual)
+            : String(Math.round(actual * 100) / 100);
     return { ...t, pass, actual, actualText };
   });
 }

@@ -22,6 +22,8 @@ export class AgentBook {
   private connectStartedAt = 0;
   private everConnected = false;
   private firstAttemptEnded = false;
+  /** The storm (StormBook epoch) the current connection was accepted in; 0 = before any storm. */
+  private stormEpoch = 0;
 
   constructor(
     private readonly opts: SliceAgentOptions,
@@ -44,12 +46,14 @@ export class AgentBook {
       this.firstAttemptEnd();
     }
     this.everConnected = true;
+    if (this.opts.storm && this.opts.storm.epoch > 0 && !this.connected) this.stormEpoch = this.opts.storm.up();
     this.set(true);
   }
 
   /** The connection went away. A socket that opened but never authenticated was not a connection. */
   down(): void {
     if (!this.connected) return;
+    this.opts.storm?.down(this.stormEpoch);
     this.opts.report.count(C.disconnects);
     this.set(false);
   }
@@ -85,6 +89,7 @@ export class AgentBook {
     const r = this.opts.report;
     if (info.error) r.count(connectionEventCounter(info.error.code));
     if (info.code === 'CONNECT_FAILED') r.count(C.connectFailures);
+    this.opts.storm?.retry(info.delayMs, info.code === 'CONNECT_FAILED');
   }
 
   /** Advances the host model to now and returns it. */

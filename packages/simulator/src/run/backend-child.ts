@@ -3,9 +3,9 @@
  * its options over IPC, starts the backend and the rental driver, answers
  * stats requests and closes on request (or when the parent goes away).
  */
-import { startInProcess, type EmbeddedBackend, type FromChild, type ToChild } from './embedded.js';
+import { startInProcess, type FromChild, type ToChild } from './embedded.js';
 
-let handle: EmbeddedBackend | null = null;
+let handle: Awaited<ReturnType<typeof startInProcess>>['handle'] | null = null;
 const send = (m: FromChild) => process.send?.(m);
 
 process.on('message', (m: ToChild) => {
@@ -31,3 +31,5 @@ process.on('disconnect', () => {
   void (handle?.close() ?? Promise.resolve()).finally(() => process.exit(0));
 });
 process.on('SIGINT', () => undefined); // Ctrl-C reaches the whole group; the parent decides when we close.
+// Modules loaded: a restart (embedded.ts) waits for this before it kills the running backend.
+send({ type: 'booted' });

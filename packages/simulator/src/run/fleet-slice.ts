@@ -15,6 +15,7 @@ import { C, G, type Report } from '../report/report.js';
 import { chaosIo } from './chaos-socket.js';
 import { RampGate } from './ramp.js';
 import { SimAgent, type EmittedEvent } from './sim-agent.js';
+import { StormBook, type StormStart } from './storm-book.js';
 import type { SliceAgent } from './slice-agent.js';
 import { SimMonitorAgent, SimVStatsAgent } from './ws-agents.js';
 import { leanIo } from '../transport/lean-io.js';
@@ -48,6 +49,8 @@ export interface SliceOptions {
    * (ramp.ts). Default: 2 × rampPerSec (two seconds' worth), at least 1.
    */
   maxConnectsInFlight?: number;
+  /** Keep reconnect-storm figures (`--scenario storm`): the slice then takes {@link FleetSlice.storm} calls. Default false. */
+  storms?: boolean;
 }
 
 /** How often the ramp looks whether it may start agents. */
@@ -101,6 +104,8 @@ export class FleetSlice<A extends SliceAgent = SimAgent> {
   };
   /** The `io` factory every fleet agent of the slice gets (chaos wraps it per agent). */
   private readonly io: IoFactory;
+  /** Reconnect-storm bookkeeping; null unless `storms` was asked for. */
+  readonly stormBook: StormBook | null;
   /** Agents whose first connection attempt has not ended yet. */
   private connectsInFlight = 0;
   /** The most that were ever in flight at once (tests, bench). */
@@ -113,6 +118,7 @@ export class FleetSlice<A extends SliceAgent = SimAgent> {
     this.scheduler = createSharedScheduler({ spread: true, random: () => spread.float() });
     this.allConnected = new Promise((r) => (this.allConnectedResolve = r));
     this.io = o.transport === 'socket.io-client' ? (socketIoClient as unknown as IoFactory) : leanIo();
+    this.stormBook = o.storms ? new StormBook(o.report) : null;
     o.report.setGauge(G.target, o.end - o.start);
     o.report.setGauge(G.connected, 0);
   }
@@ -154,6 +160,18 @@ export class FleetSlice<A extends SliceAgent = SimAgent> {
     }
   }
 
+  /**
+   * A reconnect storm starts now: from here on re-admissions and attempts are
+   * binned under it; with `s.drop` (partition) every connected agent's socket
+   * is dropped in this one synchronous pass, the way a network partition or a
+   * load balancer reset would cut them all at once.
+   */
+  storm(s: StormStart): void {
+    if (!this.stormBook) throw new Error('this slice was not started with storms: true');
+    this.stormBook.begin(s, this.target, this.connected);
+    if (s.drop) for (const a of this.agents) a.drop();
+  }
+
   private drop(a: A): void {
     if (a.drop()) this.o.report.count(C.chaosDisconnects);
   }
@@ -176,6 +194,7 @@ export class FleetSlice<A extends SliceAgent = SimAgent> {
       scheduler: this.scheduler,
       report,
       ...this.hooks,
+      ...(this.stormBook ? { storm: this.stormBook } : {}),
     };
     let a: SliceAgent;
     const dialect = o.dialect ?? 'fleet';
@@ -233,6 +252,7 @@ export class FleetSlice<A extends SliceAgent = SimAgent> {
     this.scheduler.stop();
     await this.drainAcks();
     const connectedAtEnd = this.connected;
+    this.stormBook?.finish(); // the watch ends when the agents close (re-admissions during the ack drain still count)
     for (const a of this.agents) a.close();
     r.setGauge(G.connected, connectedAtEnd);
     // Let socket close frames go out before the caller tears down the backend.

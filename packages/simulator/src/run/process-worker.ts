@@ -10,7 +10,7 @@ process.once('message', (first: { type: string; spec: SliceSpec }) => {
   if (first.type !== 'spec') return;
   serveSlice(first.spec, {
     post: (m) => process.send?.(m),
-    onStop: (cb) => process.on('message', (m: { type: string }) => m.type === 'stop' && cb()),
+    onMessage: (cb) => process.on('message', cb),
     close: () => process.disconnect?.(),
   });
 });

@@ -22,6 +22,8 @@ import { startEmbedded, type EmbeddedBackend } from './embedded.js';
 import { startLiveView } from './live.js';
 import { localRunner, workerRunner, type Runner, type SliceSpec } from './runners.js';
 import { chooseSourceAddresses } from './source-addresses.js';
+import { startStorms, type StormDriver } from './storm.js';
+import { stormProblem } from '../report/storm.js';
 
 /** Where the run writes, and how it is stopped (replaceable in tests). */
 export interface RunIo {
@@ -84,6 +86,16 @@ export async function runSimulation(o: RunOptions, io: RunIo = { stdout: process
       return { exitCode: 1, report: null, thresholds: [] };
     }
     url = embedded.url;
+    // A restart storm's replacement backend boots before the run clock starts, so the storm comes when planned.
+    if (o.storm?.mode === 'restart') {
+      try {
+        await embedded.warmUp();
+      } catch (err) {
+        say(`fleetwire-sim: could not boot the replacement backend for --storm-mode restart: ${(err as Error).message}`);
+        await embedded.close();
+        return { exitCode: 1, report: null, thresholds: [] };
+      }
+    }
     const why = o.backend === 'child' ? '--embedded-backend child' : 'above 9,000 agents, for the open-file limit';
     const driving = o.dialect === 'fleet' ? `${o.rentalsPerMinute} rentals/min` : o.dialect === 'monitor' ? `${o.commandsPerMinute} commands/min` : 'vstats agents get no commands';
     say(
@@ -119,6 +131,7 @@ export async function runSimulation(o: RunOptions, io: RunIo = { stdout: process
     sourceAddresses,
     seed: o.seed,
     meta,
+    ...(o.storm ? { storms: true } : {}),
   };
   const slots = Math.max(1, end - start);
   const workers = Math.min(o.workers, slots);
@@ -155,6 +168,7 @@ export async function runSimulation(o: RunOptions, io: RunIo = { stdout: process
   // The per-second time series of the JSON/HTML reports, from the same merged report the live view reads.
   const sampler = new SeriesSampler();
   const sampleTimer = setInterval(() => sampler.sample(current(), performance.now() - t0), 1000);
+  const storms: StormDriver | null = o.storm ? startStorms(o.storm, runner, embedded, t0, say) : null;
 
   let timer: ReturnType<typeof setTimeout> | null = null;
   const why = await Promise.race([
@@ -168,8 +182,11 @@ export async function runSimulation(o: RunOptions, io: RunIo = { stdout: process
   clearInterval(sampleTimer);
   stopView();
   if (why !== 'duration') say(`\nfleetwire-sim: ${why}: closing agents…`);
+  await storms?.stop();
 
   const report = await runner.stop();
+  // The slices know the agents; only this process knows how long the backend was away.
+  for (const s of report.storms) s.downMs = Math.round(storms?.downMs.get(s.index) ?? s.downMs);
   const lostWorkers = runner.failures();
   report.meta.endedAt = new Date().toISOString();
   sampler.sample(report, performance.now() - t0);
@@ -186,7 +203,10 @@ export async function runSimulation(o: RunOptions, io: RunIo = { stdout: process
   if (ramp !== null) report.setGauge('ramp_per_sec', Math.round(((end - start) * 1000) / Math.max(1, ramp)));
 
   const results = evaluateThresholds(report, o.thresholds);
-  const admission = admissionProblem(report);
+  // Agents missing after a storm fail the run unless the user set their own storm thresholds (which then decide).
+  const storm = o.storm && !o.thresholds.some((t) => t.metric.startsWith('storm_')) ? stormProblem(report.storms) : null;
+  if (o.storm && report.storms.length < o.storm.count) say(`fleetwire-sim: ${o.storm.count - report.storms.length} of ${o.storm.count} storms did not happen (the run ended first)`);
+  const admission = admissionProblem(report) ?? storm;
   io.stdout.write(`\n${renderSummary(report, results)}`);
   if (await writeOutputs(report, results, admission, o, say)) return { exitCode: 2, report, thresholds: results };
   if (lostWorkers.length > 0) {

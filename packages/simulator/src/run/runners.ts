@@ -12,6 +12,7 @@ import { Report, mergeReports, type ReportJSON, type ReportMeta } from '../repor
 import { entryExecArgv, entryFile, workerEntry } from './entries.js';
 import { FleetSlice } from './fleet-slice.js';
 import type { SliceAgent } from './slice-agent.js';
+import type { StormStart } from './storm-book.js';
 
 /** What a slice of agents needs, in a form that crosses a worker boundary (structured clone). */
 export interface SliceSpec {
@@ -28,6 +29,8 @@ export interface SliceSpec {
   sourceAddresses: string[];
   seed: string;
   meta: ReportMeta;
+  /** Keep reconnect-storm figures (`--scenario storm`). Default false. */
+  storms?: boolean;
 }
 
 export interface Runner {
@@ -48,6 +51,8 @@ export interface Runner {
   stop(): Promise<Report>;
   /** ms until all agents were connected, or null. */
   rampMs(): number | null;
+  /** A reconnect storm starts now, in every slice (the spec must have `storms: true`). */
+  storm(s: StormStart): void;
 }
 
 /** Agents in this thread. */
@@ -61,6 +66,7 @@ export function localRunner(spec: SliceSpec): Runner {
     current: () => report,
     allConnected: slice.allConnected,
     rampMs: () => slice.rampMs,
+    storm: (s) => slice.storm(s),
     async stop() {
       await slice.stop();
       return report;
@@ -74,6 +80,9 @@ export type FromWorker =
   | { type: 'report'; report: ReportJSON; rampMs: number | null; allConnected: boolean }
   | { type: 'final'; report: ReportJSON; rampMs: number | null };
 
+/** Main → worker messages. */
+export type ToWorker = { type: 'stop' } | { type: 'storm'; storm: StormStart };
+
 /**
  * How long a worker may take to say `ready`. A child process started from the
  * TypeScript sources on a loaded 2-core box takes seconds (tsx); one that has
@@ -83,7 +92,7 @@ export const WORKER_START_TIMEOUT_MS = 60_000;
 
 /** One worker as the runner sees it, thread or process alike. */
 interface WorkerPeer {
-  send(m: { type: 'stop' }): void;
+  send(m: ToWorker): void;
   onMessage(cb: (m: FromWorker) => void): void;
   onExit(cb: (code: number | null) => void): void;
   onError(cb: (err: Error) => void): void;
@@ -185,6 +194,9 @@ export function workerRunner(spec: SliceSpec, n: number, mode: WorkerMode = 'thr
     current: merged,
     allConnected,
     rampMs: () => (ramps.length === n && ramps.every((x) => x !== null) ? Math.max(...(ramps as number[])) : null),
+    storm(s) {
+      workers.forEach((worker, w) => !exited[w] && worker.send({ type: 'storm', storm: s }));
+    },
     async stop() {
       stopping = true;
       clearTimeout(startTimer);

@@ -6,6 +6,7 @@
 import type { Scheduler } from '@fleetwire/sdk';
 import type { AgentIdentity } from '../model/fleet-plan.js';
 import type { Report } from '../report/report.js';
+import type { StormBook } from './storm-book.js';
 
 export interface SliceAgent {
   readonly identity: AgentIdentity;
@@ -34,4 +35,6 @@ export interface SliceAgentOptions {
   onFirstConnect?: () => void;
   /** Called once, when the agent's first connection attempt ends (connected or failed): the ramp's in-flight bound. */
   onFirstAttemptEnd?: () => void;
+  /** The slice's reconnect-storm bookkeeping (`--scenario storm`); absent in runs without storms. */
+  storm?: StormBook;
 }

@@ -3,12 +3,12 @@
  * (runners.ts) and send its report every second, and once more, final, after
  * `stop`. The channel is the only thing threads and processes do differently.
  */
-import { localRunner, type FromWorker, type SliceSpec } from './runners.js';
+import { localRunner, type FromWorker, type SliceSpec, type ToWorker } from './runners.js';
 
 export interface WorkerChannel {
   post(m: FromWorker): void;
-  /** Calls `cb` when the parent asks this worker to stop. */
-  onStop(cb: () => void): void;
+  /** Calls `cb` with every message from the parent (`stop`, `storm`). */
+  onMessage(cb: (m: ToWorker) => void): void;
   /** Ends the channel after the final report, so the worker can exit. */
   close(): void;
 }
@@ -24,7 +24,9 @@ export function serveSlice(spec: SliceSpec, ch: WorkerChannel): void {
     ch.post({ type, report: r.toJSON(), rampMs: runner.rampMs(), allConnected } as FromWorker);
   };
   const timer = setInterval(() => post('report'), 1000);
-  ch.onStop(() => {
+  ch.onMessage((m) => {
+    if (m.type === 'storm') return runner.storm(m.storm);
+    if (m.type !== 'stop') return;
     clearInterval(timer);
     void runner.stop().then(() => {
       post('final');

@@ -5,6 +5,6 @@ import { serveSlice } from './slice-server.js';
 
 serveSlice(workerData as SliceSpec, {
   post: (m) => parentPort?.postMessage(m),
-  onStop: (cb) => parentPort?.on('message', (m: { type: string }) => m.type === 'stop' && cb()),
+  onMessage: (cb) => parentPort?.on('message', cb),
   close: () => parentPort?.close(),
 });
