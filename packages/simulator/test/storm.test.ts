@@ -60,7 +60,7 @@ describe('--scenario storm', () => {
       expect(f.attempts).toBeGreaterThanOrEqual(AGENTS);
       expect(f.peakAttemptsPerSec).toBeGreaterThan(0);
     }
-    expect(s[1]!.atMs - s[0]!.atMs).toBeGreaterThanOrEqual(4500);
+    expect(s[1]!.atMs - s[0]!.atMs).toBeGreaterThan(3000); // --storm-every 4s (the first may fire late, the second on time)
   });
 
   it('restart of the child-process backend: killed and listening again on the same port, every agent re-admitted', () => {
