@@ -33,6 +33,15 @@ const RESERVED = new Set(['connect', 'connect_error', 'disconnect', 'disconnecti
 /** `ws` with a back reference, so one set of module-level handlers serves every socket (no closures per agent). */
 type OwnedWs = WebSocket & { owner?: LeanSocket | null };
 
+/**
+ * An all-zero masking key: `ws` then sends a text frame as header + the string
+ * as is (one writev), instead of copying it into a Buffer and XOR-ing it. RFC
+ * 6455 wants client frames masked so that a browser's script cannot steer
+ * bytes on the wire to poison an intermediary's cache; a simulator's own frames
+ * need no such protection, and a zero key is still a valid masked frame.
+ */
+function zeroMask(): void {}
+
 function onWsMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
   (this as OwnedWs).owner?.onFrame(this as OwnedWs, data, isBinary);
 }
@@ -153,6 +162,7 @@ export class LeanSocket implements AckOwner, DeadlineOwner {
       // JSON.parse does not care; a bad byte becomes U+FFFD, never a crash.
       skipUTF8Validation: true,
       maxPayload: o.maxPayload ?? 1_000_000,
+      generateMask: zeroMask,
       ...(o.localAddress ? { localAddress: o.localAddress } : {}),
     }) as OwnedWs;
     ws.owner = this;
