@@ -17,6 +17,8 @@ export interface MockProcess {
   fleetPort: number;
   adminUrl: string;
   adminToken: string;
+  /** Every part's port and URL as the start line gave them (null: turned off). */
+  endpoints: Record<string, { port: number; url: string } | null>;
   /** Resolves once the process has exited. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Sends `signal` and waits for the exit. */
@@ -60,6 +62,7 @@ export function startMockProcess(args: string[], timeoutMs = 90_000): Promise<Mo
         fleetPort: info.endpoints.fleet!.port,
         adminUrl,
         adminToken: info.credentials.adminToken,
+        endpoints: info.endpoints,
         exited,
         stop: (signal) => (child.exitCode !== null || child.signalCode !== null ? exited : (child.kill(signal), exited)),
         get: async <T>(path: string) => (await (await fetch(`${adminUrl}${path}`, { headers: auth })).json()) as T,

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Server as IoServer } from 'socket.io';
-import { CLOSE_GRACE_MS, DEFAULT_BACKLOG, listen, type HttpHost } from './http-host.js';
+import { DEFAULT_BACKLOG, listen, type HttpHost } from './http-host.js';
 import { KeyStore } from './keys.js';
 import { FleetState } from './state/fleet.js';
 import { loadFleetState, saveFleetState } from './state/persist.js';
@@ -29,16 +29,7 @@ import { VStatsState } from './state/vstats.js';
 import { LightdServer } from './lightd/server.js';
 import { LightdState } from './state/lightd.js';
 import { startStatsDrift } from './lightd/drift.js';
-
-/** Waits for `p`, but no longer than `ms`: shutdown steps must not hang (see close()). */
-async function bounded(p: unknown, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([p, new Promise((r) => (timer = setTimeout(r, ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+import { boundedClose, DEFAULT_SHUTDOWN_GRACE_MS } from './shutdown.js';
 
 export { DEFAULT_PORTS } from './ports.js';
 
@@ -86,6 +77,14 @@ export interface MockBackendOptions extends PortOptions {
    * writes nothing. Default: none (state lives only in memory).
    */
   stateFile?: string;
+  /**
+   * How long close() lets clients close cleanly (close frames, Socket.IO's
+   * disconnect, pending HTTP responses), ms. When it runs out, every TCP connection
+   * still open on any of the backend's ports — a silent or half-open peer, a
+   * keep-alive socket, an upgrade that never finished — is destroyed, so close()
+   * (and SIGTERM) is bounded by about this long. Default 5000 (DEFAULT_SHUTDOWN_GRACE_MS).
+   */
+  shutdownGraceMs?: number;
 }
 
 /** The state every server, the admin API and the msw handlers share. */
@@ -124,6 +123,11 @@ export interface MockBackend {
   /** Admin base URL, or null when `ports.admin` is false. */
   adminUrl: string | null;
   adminToken: string;
+  /**
+   * Closes every client and port, then writes `stateFile`. Bounded: after
+   * `shutdownGraceMs` whatever is still open is destroyed. Calling it again returns
+   * the same promise.
+   */
   close(): Promise<void>;
 }
 
@@ -135,6 +139,8 @@ export async function startMockBackend(options: MockBackendOptions = {}): Promis
   const adminToken = options.adminToken ?? `fwadm_${randomBytes(16).toString('hex')}`;
   const backlog = options.backlog ?? DEFAULT_BACKLOG;
   if (!Number.isInteger(backlog) || backlog < 1) throw new Error(`backlog must be a whole number ≥ 1, got ${String(options.backlog)}`);
+  const graceMs = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
+  if (!Number.isFinite(graceMs) || graceMs < 0) throw new Error(`shutdownGraceMs must be a number of ms ≥ 0, got ${String(options.shutdownGraceMs)}`);
 
   const hosts: HttpHost[] = [];
   const closers: (() => unknown)[] = [];
@@ -194,7 +200,6 @@ export async function startMockBackend(options: MockBackendOptions = {}): Promis
         handlerError: () => metrics.handlerError('fleet'),
       },
     });
-    metrics.watchFleet(fleet.nsp);
 
     const servers: DialectServers = { controlPlane: null, monitor: null, vstats: null, lightd: null };
     const wsPing = options.wsPingIntervalMs;
@@ -243,6 +248,7 @@ export async function startMockBackend(options: MockBackendOptions = {}): Promis
       tracker.install(h.server, classify, (d) => (faults.refuseAuth() && d !== 'fleet' && d !== 'controlPlane' ? 401 : null));
     }
 
+    let closing: Promise<void> | null = null;
     const backend: MockBackend = {
       fleetUrl: fleetHost.url,
       fleetPort: fleetHost.port,
@@ -258,18 +264,35 @@ export async function startMockBackend(options: MockBackendOptions = {}): Promis
       tracker,
       adminUrl: null,
       adminToken,
-      async close() {
-        // Each server closes its own clients cleanly: plain-WebSocket ones with a 1001
-        // close frame, Socket.IO ones with its disconnect packet (io.close()). Then the
-        // tracker ends whatever is left (silenced sockets, handshakes never answered).
-        // Each closer gets a bounded time: io.close() also waits for its HTTP server to
-        // close, i.e. for every socket on that port, and an upgrade that arrived during
-        // shutdown may be owned by nobody; the hosts' close below destroys those.
-        for (const c of closers.splice(0).reverse()) await bounded(c(), CLOSE_GRACE_MS);
-        tracker.closeAll(1001, 'mock backend shutting down');
-        await Promise.all(hosts.map((h) => h.close()));
-        // After the sockets: every fact acked before the close is in the file, and none can arrive after it.
-        if (options.stateFile) await saveFleetState(state.fleet, options.stateFile);
+      close() {
+        closing ??= (async () => {
+          // Each server closes its own clients cleanly: plain-WebSocket ones with a 1001
+          // close frame, Socket.IO ones with its disconnect packet (io.close()). Then the
+          // tracker ends whatever is left (silenced sockets, handshakes never answered).
+          // All of it within one grace period; then every socket on every port is destroyed
+          // (see shutdown.ts: a peer that stopped reading must not hold a SIGTERM up, and
+          // io.close() waits for its HTTP server, i.e. for every socket on the fleet port,
+          // including an upgrade that arrived during shutdown and is owned by nobody).
+          const started = performance.now();
+          const left = () => Math.max(0, graceMs - (performance.now() - started));
+          const steps = [
+            ...closers.splice(0).reverse(),
+            () => {
+              tracker.closeAll(1001, 'mock backend shutting down');
+              return Promise.all(hosts.map((h) => h.close(left())));
+            },
+          ];
+          const { forced, errors } = await boundedClose(steps, graceMs, () => {
+            const n = hosts.reduce((sum, h) => sum + h.destroyAll(), 0);
+            logger.warn(`mock backend: ${n} connection(s) still open after the ${graceMs} ms shutdown grace period; destroyed`);
+          });
+          // Listening stopped and every socket is gone: the servers' close events follow at once.
+          if (forced) await Promise.all(hosts.map((h) => h.close(0)));
+          for (const e of errors) logger.warn('mock backend: a close step failed', { error: e.message });
+          // After the sockets: every fact acked before the close is in the file, and none can arrive after it.
+          if (options.stateFile) await saveFleetState(state.fleet, options.stateFile);
+        })();
+        return closing;
       },
     };
     let admin: AdminServer | null = null;

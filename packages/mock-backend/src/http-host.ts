@@ -23,6 +23,14 @@ export interface HttpHost {
    * {@link CLOSE_GRACE_MS}), whichever is first. Always settles in bounded time.
    */
   close(graceMs?: number): Promise<void>;
+  /** Open TCP connections accepted by this server, in any state (HTTP, keep-alive, mid-upgrade, upgraded). */
+  connections(): number;
+  /**
+   * Destroys every TCP connection this server accepted at once — upgraded
+   * WebSockets included, which `server.closeAllConnections()` does not see — and
+   * returns how many. The end of the backend's shutdown grace period.
+   */
+  destroyAll(): number;
 }
 
 /**
@@ -85,6 +93,12 @@ export async function listen(port: number, host = '127.0.0.1', backlog = DEFAULT
     port: actualPort,
     url: `http://${host}:${actualPort}`,
     onUpgrade: (h) => handlers.push(h),
+    connections: () => sockets.size,
+    destroyAll() {
+      const n = sockets.size;
+      for (const s of sockets) s.destroy();
+      return n;
+    },
     // Upgraded sockets are closed by their owners first (close frames); whatever is
     // still open after the grace is destroyed, so close() settles in bounded time.
     async close(graceMs = CLOSE_GRACE_MS) {

@@ -75,6 +75,9 @@ describe('/metrics', () => {
     await until(() => b.state.fleet.summary().offline === 1, 'offline');
     const after = await scrape();
     expect(sample(after, 'fleetwire_mock_protocol_errors_total', { dialect: 'fleet' })).toBe(1);
+    // Counted without a per-socket hook, and under `invalid`: a client cannot invent label values.
+    expect(sample(after, 'fleetwire_mock_messages_total', { dialect: 'fleet', direction: 'in', type: 'invalid' })).toBe(1);
+    expect(after).not.toContain('no_such_event');
     expect(sample(after, 'fleetwire_mock_nodes', { state: 'online' })).toBe(0);
     expect(sample(after, 'fleetwire_mock_nodes', { state: 'offline' })).toBe(1);
     await until(async () => sample(await scrape(), 'fleetwire_mock_open_connections', { dialect: 'fleet' }) === 0, 'connection gone');

@@ -63,6 +63,7 @@ export function buildParser(argv: string[]) {
     .option('verbose', { type: 'boolean', default: false, describe: 'Log connections and protocol errors' })
     .option('backlog', { type: 'number', describe: 'Accept-queue length of every listening socket (default 4096, sized for a reconnect storm; the kernel caps it at /proc/sys/net/core/somaxconn)' })
     .option('state-file', { type: 'string', describe: 'Keep the fleet state (nodes, rentals, lifecycle facts) in FILE across graceful restarts (written on SIGTERM/SIGINT, read at start; a SIGKILL writes nothing)' })
+    .option('shutdown-grace', { type: 'string', requiresArg: true, describe: 'On SIGTERM/SIGINT, how long clients get to close cleanly before every socket still open (a silent or half-open peer included) is destroyed: 5s, 500ms; 0 = destroy at once. Default 5s' })
     .option('allowed-origins', { type: 'string', describe: 'vstats dashboards: comma-separated Origins allowed to connect (others get 403). Default: any origin' })
     .example('$0', 'every dialect on its default port, admin API and status page on http://127.0.0.1:3100/')
     .example('$0 --ephemeral --json', 'all on free ports; one JSON line with the URLs and credentials (for scripts and CI)')
@@ -70,7 +71,7 @@ export function buildParser(argv: string[]) {
     .example('$0 --keys keys.txt --fleet-port 4000', 'accept those keys; fleet and control-plane on 4000')
     .example('$0 --control-plane-token s3cret --vstats-ping-interval 5s', 'a required control-plane token; vstats pings every 5 s')
     .epilog(
-      'Stop with Ctrl-C (SIGINT) or SIGTERM: clients get a proper close, exit code 0. It also exits when its parent does ' +
+      'Stop with Ctrl-C (SIGINT) or SIGTERM: clients get a proper close within --shutdown-grace (then their sockets are destroyed), exit code 0. It also exits when its parent does ' +
         '(`npm run mock &` then `kill $!` stops it). Bad flags and an unreadable --keys file exit 2; a port that is taken exits 1.',
     )
     .strict()
@@ -155,6 +156,7 @@ export async function parseArgs(argv: string[]): Promise<CliCommand | null> {
   if (a['ws-ping-interval'] !== undefined) options.wsPingIntervalMs = durationOf('ws-ping-interval', a['ws-ping-interval'], 1);
   if (a['vstats-ping-interval'] !== undefined) options.vstatsPingIntervalMs = durationOf('vstats-ping-interval', a['vstats-ping-interval'], 1);
   options.lightdStatsIntervalMs = a['lightd-stats-interval'] === undefined ? 2000 : durationOf('lightd-stats-interval', a['lightd-stats-interval'], 0);
+  if (a['shutdown-grace'] !== undefined) options.shutdownGraceMs = durationOf('shutdown-grace', a['shutdown-grace'], 0);
   if (a['heartbeat-throttle'] !== undefined) options.heartbeatThrottleMs = durationOf('heartbeat-throttle', a['heartbeat-throttle'], 0);
   const pidFile = a['pid-file'];
   if (pidFile !== undefined && (typeof pidFile !== 'string' || !pidFile)) throw new UsageError('--pid-file needs a FILE');

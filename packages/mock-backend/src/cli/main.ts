@@ -33,6 +33,9 @@ async function main(argv: string[]): Promise<number> {
   return serve(cmd);
 }
 
+/** How long past the grace period the CLI waits for close() (state file included) before it exits with 1. */
+const SHUTDOWN_WATCHDOG_MS = 15_000;
+
 async function serve(cmd: ServeCommand): Promise<number> {
   const { KeyStore } = await import('../keys.js');
   let keys;
@@ -43,11 +46,12 @@ async function serve(cmd: ServeCommand): Promise<number> {
     process.stderr.write(`fleetwire-mock: ${(err as Error).message}\n`);
     return 2;
   }
-  const [{ startMockBackend }, { consoleLogger }, { describe, startInfo }, { resolvePorts, partsOnPort, PORT_FLAGS }] = await Promise.all([
+  const [{ startMockBackend }, { consoleLogger }, { describe, startInfo }, { resolvePorts, partsOnPort, PORT_FLAGS }, { DEFAULT_SHUTDOWN_GRACE_MS }] = await Promise.all([
     import('../backend.js'),
     import('../logger.js'),
     import('./print.js'),
     import('../ports.js'),
+    import('../shutdown.js'),
   ]);
   let backend;
   try {
@@ -72,6 +76,14 @@ async function serve(cmd: ServeCommand): Promise<number> {
       if (stopping) return resolve(130); // a second Ctrl-C: give up waiting
       stopping = true;
       if (!cmd.json) process.stdout.write(`\n${why}: closing connections…\n`);
+      // close() destroys every socket after the grace period; this is the last resort should
+      // anything else (a disk that stalls the --state-file write) keep it from finishing.
+      const graceMs = cmd.options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
+      setTimeout(() => {
+        process.stderr.write(`fleetwire-mock: shutdown did not finish within ${graceMs + SHUTDOWN_WATCHDOG_MS} ms; exiting anyway\n`);
+        removePid();
+        resolve(1);
+      }, graceMs + SHUTDOWN_WATCHDOG_MS).unref();
       backend.close().then(
         () => (removePid(), resolve(0)),
         (err) => {

@@ -10,6 +10,7 @@ import type { FleetState } from '../state/fleet.js';
 import { fingerprint, type KeyStore } from '../keys.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { NodeBindings } from './bindings.js';
+import { Tally } from '../metrics/tally.js';
 
 const V = fleet.fleetValidators;
 
@@ -30,7 +31,7 @@ export interface FleetServerOptions {
   hooks?: FleetHooks;
 }
 
-/** Read on the paths they name; kept tiny because heartbeats run through them. */
+/** Read on the paths they name; kept tiny because heartbeats run through them (plain numbers, no closures per call). */
 export interface FleetHooks {
   /** When true, every handshake is refused as if the key were bad. */
   refuseAuth?(): boolean;
@@ -75,10 +76,23 @@ export function keyFromHandshake(hs: { auth?: Record<string, unknown>; headers: 
   return m?.[1]?.trim() || null;
 }
 
+/** The one success ack: encoded afresh by socket.io each time, but never allocated per heartbeat. */
+const ACK_OK = Object.freeze({ success: true });
+/** Tally keys of the acks, made once (not a template string per ack). */
+const ACK_KEY = { heartbeat: 'ack:heartbeat', instance_started: 'ack:instance_started', instance_stopped: 'ack:instance_stopped' } as const;
+type AckedEvent = keyof typeof ACK_KEY;
+
 export class FleetServer {
   readonly nsp: Namespace;
   readonly received: Received[] = [];
   readonly counters: FleetCounters = { heartbeats: 0, authFailures: 0, protocolErrors: 0, nodeRefusals: 0 };
+  /**
+   * Fleet messages by event name, counted inline as plain numbers and read when
+   * /metrics is scraped: `in` — what agents sent (an event this side does not know
+   * counts as `invalid`, so a client cannot invent label values); `out` — commands
+   * and raw sends by name, success acks as `ack:<event>`.
+   */
+  readonly traffic = { in: new Tally(), out: new Tally() };
   private readonly byNode = new Map<string, Socket>();
   private readonly log: Logger;
   /** Key ↔ node ownership (see bindings.ts). */
@@ -143,6 +157,7 @@ export class FleetServer {
     const s = this.byNode.get(nodeId);
     if (!s) return false;
     s.emit(event, payload);
+    this.traffic.out.add(event.slice(0, 64));
     return true;
   }
 
@@ -163,6 +178,7 @@ export class FleetServer {
     }
     const s = this.byNode.get(nodeId);
     if (!s) return Promise.resolve({ sent: false, acked: false });
+    this.traffic.out.add(event);
     return new Promise((resolve) => {
       s.timeout(this.opts.commandAckTimeoutMs ?? 5000).emit(event, payload, (err: Error | null, ack: unknown) => {
         resolve(err ? { sent: true, acked: false } : { sent: true, acked: true, ack });
@@ -198,15 +214,12 @@ export class FleetServer {
     }
 
     const hooks = this.opts.hooks;
-    const ok = (ack: unknown, event: string, t0: number) => {
+    const traffic = this.traffic;
+    const ok = (ack: unknown, event: AckedEvent, t0: number) => {
       if (typeof ack !== 'function') return;
       const delay = hooks?.ackDelayMs?.() ?? 0;
-      const send = () => {
-        ack({ success: true });
-        hooks?.acked?.(event, performance.now() - t0);
-      };
-      if (delay > 0) setTimeout(send, delay);
-      else send();
+      if (delay > 0) setTimeout(() => this.ack(ack as (r: unknown) => void, event, t0), delay);
+      else this.ack(ack as (r: unknown) => void, event, t0);
     };
     const record = this.opts.record ? (event: string, payload: unknown) => this.received.push({ nodeId, event, payload }) : null;
     const reject = (ack: unknown, event: string, problems: string[]) => {
@@ -226,6 +239,7 @@ export class FleetServer {
 
     socket.on('heartbeat', guard('heartbeat', (payload: unknown, ack?: unknown) => {
       const t0 = hooks ? performance.now() : 0;
+      traffic.in.add('heartbeat');
       record?.('heartbeat', payload);
       if (!V.heartbeat.check(payload)) return reject(ack, 'heartbeat', V.heartbeat.explain(payload));
       if (nodeId === null) {
@@ -239,6 +253,7 @@ export class FleetServer {
     for (const event of ['instance_started', 'instance_stopped'] as const) {
       socket.on(event, guard(event, (payload: unknown, ack?: unknown) => {
         const t0 = hooks ? performance.now() : 0;
+        traffic.in.add(event);
         record?.(event, payload);
         const v = V[event];
         if (!v.check(payload)) return reject(ack, event, v.explain(payload));
@@ -253,6 +268,7 @@ export class FleetServer {
       if (event === 'heartbeat' || event === 'instance_started' || event === 'instance_stopped') return;
       // Socket.IO allows numeric event names: the name is shown, never used as a key.
       const name = typeof event === 'string' ? event.slice(0, 64) : `(${typeof event})`;
+      traffic.in.add('invalid');
       record?.(name, args[0]);
       reject(args[args.length - 1], name, [`unknown event ${typeof event === 'string' ? JSON.stringify(name) : name}`]);
     }));
@@ -264,6 +280,13 @@ export class FleetServer {
         this.log.info('fleet: node offline', { nodeId, reason });
       }
     });
+  }
+
+  /** Sends a success ack, counts it and reports its latency (the metrics hook keeps plain numbers). */
+  private ack(ack: (r: unknown) => void, event: AckedEvent, t0: number): void {
+    ack(ACK_OK);
+    this.traffic.out.add(ACK_KEY[event]);
+    this.opts.hooks?.acked?.(event, performance.now() - t0);
   }
 
   /** Logs and counts a thrown handler and closes that connection (1011 where the transport has close codes). */

@@ -3,12 +3,15 @@
  * the admin port. One Registry per backend (not the global one) so several
  * backends in one test process do not collide. Gauges and totals that already
  * exist as plain counters in the servers and the state are read at scrape time
- * (`collect`), so the hot path pays only for what has no counter yet:
- * messages per type and the ack latency histogram.
+ * (`collect`). The per-message path touches no prom-client object (issue 16):
+ * messages are plain numbers in a Tally (fleet's kept by the FleetServer itself,
+ * no per-socket onAny/onAnyOutgoing hooks), folded into the counter on scrape,
+ * and ack latency goes into a preallocated BatchedHistogram series.
  */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Namespace } from 'socket.io';
+import { Counter, Gauge, Registry } from 'prom-client';
 import { DIALECTS, type ConnectionTracker, type DialectName } from '../faults/connections.js';
+import { BatchedHistogram, type HistogramSeries } from './batched-histogram.js';
+import { Tally } from './tally.js';
 import type { FleetServer } from '../fleet/server.js';
 import type { FleetState } from '../state/fleet.js';
 
@@ -29,18 +32,20 @@ export interface MetricSources {
   dialects?: () => Partial<Record<DialectName, DialectCounts>>;
 }
 
-type Child = ReturnType<Counter<'dialect' | 'direction' | 'type'>['labels']>;
+/** Tally key of one plain-WebSocket dialect message: `dialect|direction|type`. */
+const keyOf = (dialect: DialectName, direction: Direction, type: string) => `${dialect}|${direction}|${type}`;
 
 export class BackendMetrics {
   readonly registry = new Registry();
   readonly messages: Counter<'dialect' | 'direction' | 'type'>;
-  readonly ackLatency: Histogram<'event'>;
+  readonly ackLatency: BatchedHistogram;
   /** Connections closed because their handler threw (1011), per dialect. */
   readonly handlerErrors: Counter<'dialect'>;
   /** Peers closed because they stopped reading (send buffer over its bound, 1013), per dialect. */
   readonly slowConsumers: Counter<'dialect'>;
-  private readonly children = new Map<string, Child>();
-  private readonly hbLatency: ReturnType<Histogram<'event'>['labels']>;
+  /** Plain-WebSocket dialects' messages (fleet's are in FleetServer.traffic). */
+  private readonly tally = new Tally();
+  private readonly hbLatency: HistogramSeries;
 
   constructor(src: MetricSources) {
     const registers = [this.registry];
@@ -54,20 +59,34 @@ export class BackendMetrics {
         for (const d of DIALECTS) this.set({ dialect: d }, own[d]?.open ?? src.tracker.count(d));
       },
     });
+    const tally = this.tally;
     this.messages = new Counter({
       name: 'fleetwire_mock_messages_total',
       help: 'Messages received (in) and sent (out) per dialect and message type',
       labelNames: ['dialect', 'direction', 'type'],
       registers,
+      // Folded from the plain counts at scrape time: totals only grow, so the reset is invisible to Prometheus.
+      collect() {
+        this.reset();
+        for (const [key, n] of tally.entries()) {
+          const [dialect, direction, type] = key.split('|') as [string, string, string];
+          this.inc({ dialect, direction, type }, n);
+        }
+        const fleet = src.fleet();
+        if (!fleet) return;
+        for (const direction of ['in', 'out'] as const) {
+          for (const [type, n] of fleet.traffic[direction].entries()) this.inc({ dialect: 'fleet', direction, type }, n);
+        }
+      },
     });
-    this.ackLatency = new Histogram({
+    this.ackLatency = new BatchedHistogram({
       name: 'fleetwire_mock_ack_latency_seconds',
       help: 'Time from receipt of an acked fleet message to its ack (injected delay included)',
-      labelNames: ['event'],
+      labelName: 'event',
       buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     });
-    this.hbLatency = this.ackLatency.labels({ event: 'heartbeat' });
+    this.hbLatency = this.ackLatency.series('heartbeat');
     this.handlerErrors = new Counter({
       name: 'fleetwire_mock_handler_errors_total',
       help: 'Exceptions thrown by a dialect message handler; each closed its one connection (1011), never the process',
@@ -130,15 +149,9 @@ export class BackendMetrics {
     });
   }
 
-  /** Counts `n` (default 1) messages; label children are cached so the hot path does no label hashing. */
+  /** Counts `n` (default 1) plain-WebSocket messages: a plain number, folded into the counter on scrape. */
   count(dialect: DialectName, direction: Direction, type: string, n = 1): void {
-    const key = `${dialect}|${direction}|${type}`;
-    let c = this.children.get(key);
-    if (!c) {
-      c = this.messages.labels({ dialect, direction, type });
-      this.children.set(key, c);
-    }
-    c.inc(n);
+    this.tally.add(keyOf(dialect, direction, type), n);
   }
 
   /** One handler exception in `dialect` (its connection was closed with 1011). */
@@ -150,19 +163,10 @@ export class BackendMetrics {
     this.handlerErrors.inc({ dialect });
   }
 
-  /** FleetServer hook: one success ack sent after `ms`. */
+  /** FleetServer hook: one success ack sent after `ms` (the FleetServer counts the ack message itself). */
   acked(event: string, ms: number): void {
-    this.count('fleet', 'out', `ack:${event}`);
     if (event === 'heartbeat') this.hbLatency.observe(ms / 1000);
-    else this.ackLatency.observe({ event }, ms / 1000);
-  }
-
-  /** Counts every event in and out of the fleet namespace (acks are counted by `acked`). */
-  watchFleet(nsp: Namespace): void {
-    nsp.on('connection', (socket) => {
-      socket.onAny((event: string) => this.count('fleet', 'in', event));
-      socket.onAnyOutgoing((event: string) => this.count('fleet', 'out', event));
-    });
+    else this.ackLatency.observe(event, ms / 1000);
   }
 
   /** The text exposition format. */
