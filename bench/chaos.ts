@@ -25,6 +25,7 @@ import type { EmittedEvent } from '../packages/simulator/src/run/sim-agent.js';
 import { Report } from '../packages/simulator/src/report/report.js';
 import { startMockProcess, factKey, type MockProcess } from '../test-support/mock-process.js';
 import { startCmd } from '../test-support/index.js';
+import { synOverflows } from './netstat.js';
 
 interface Flags {
   agents: number;
@@ -57,19 +58,6 @@ function parseFlags(argv: string[]): Flags {
     else throw new Error(`unknown flag ${a} (see the header of bench/chaos.ts)`);
   }
   return f;
-}
-
-/** TcpExt ListenOverflows + ListenDrops, or null when /proc/net/netstat cannot be read. */
-async function synOverflows(): Promise<{ overflows: number; drops: number } | null> {
-  try {
-    const lines = (await readFile('/proc/net/netstat', 'utf8')).split('\n').filter((l) => l.startsWith('TcpExt:'));
-    const names = lines[0]!.split(/\s+/);
-    const values = lines[1]!.split(/\s+/).map(Number);
-    const get = (n: string) => values[names.indexOf(n)] ?? 0;
-    return { overflows: get('ListenOverflows'), drops: get('ListenDrops') };
-  } catch {
-    return null;
-  }
 }
 
 // Every connection attempt of every agent opens a socket.io-client Manager: count them there, below the SDK.

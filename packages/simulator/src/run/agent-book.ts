@@ -89,7 +89,11 @@ export class AgentBook {
     const r = this.opts.report;
     if (info.error) r.count(connectionEventCounter(info.error.code));
     if (info.code === 'CONNECT_FAILED') r.count(C.connectFailures);
-    this.opts.storm?.retry(info.delayMs, info.code === 'CONNECT_FAILED');
+    const storm = this.opts.storm;
+    if (storm) {
+      storm.attempt(info.delayMs);
+      if (info.code === 'CONNECT_FAILED') storm.failed();
+    }
   }
 
   /** Advances the host model to now and returns it. */

@@ -58,12 +58,14 @@ export class StormBook {
     if (this.current && epoch === this.epoch) addToBin(this.current.back, this.binOf(0, BACK_BIN_MS), -1, MAX_BACK_BINS);
   }
 
-  /** A reconnect attempt is due in `delayMs`; `failed` when it follows a failed attempt. */
-  retry(delayMs: number, failed: boolean): void {
-    const c = this.current;
-    if (!c) return;
-    addToBin(c.attempts, this.binOf(delayMs, ATTEMPT_BIN_MS), 1, MAX_ATTEMPT_BINS);
-    if (failed) c.failedAttempts++;
+  /** A reconnect attempt is due in `delayMs` (0: now). */
+  attempt(delayMs: number): void {
+    if (this.current) addToBin(this.current.attempts, this.binOf(delayMs, ATTEMPT_BIN_MS), 1, MAX_ATTEMPT_BINS);
+  }
+
+  /** A connection attempt failed (refused, reset, timed out). */
+  failed(): void {
+    if (this.current) this.current.failedAttempts++;
   }
 
   private binOf(aheadMs: number, width: number): number {
