@@ -5,7 +5,7 @@
  * for. The agents speak the slice's dialect: fleet (SimAgent), monitor or
  * vstats (ws-agents.ts); ramp, chaos and the connected gauge are the same.
  */
-import { createSharedScheduler, type IoFactory, type SharedScheduler } from '@fleetwire/sdk';
+import type { IoFactory, SharedScheduler } from '@fleetwire/sdk';
 import { io as socketIoClient } from 'socket.io-client';
 import type { ChaosOptions, Dialect, FleetTransport } from '../cli/args.js';
 import type { FleetPlan } from '../model/fleet-plan.js';
@@ -19,6 +19,8 @@ import { StormBook, type StormStart } from './storm-book.js';
 import type { SliceAgent } from './slice-agent.js';
 import { SimMonitorAgent, SimVStatsAgent } from './ws-agents.js';
 import { leanIo } from '../transport/lean-io.js';
+import { defaultHub } from '../transport/hub.js';
+import { wheelScheduler } from '../transport/wheel-scheduler.js';
 
 export interface SliceOptions {
   /** What the agents speak. Default 'fleet'. */
@@ -115,7 +117,8 @@ export class FleetSlice<A extends SliceAgent = SimAgent> {
     const rng = new Rng(o.seed).fork(`slice:${o.start}`);
     this.chaosRng = rng.fork('disconnects');
     const spread = rng.fork('spread');
-    this.scheduler = createSharedScheduler({ spread: true, random: () => spread.float() });
+    // On the process's timer wheel, with the lean sockets' deadlines: one timer for all of it (wheel-scheduler.ts).
+    this.scheduler = wheelScheduler(defaultHub().wheel, { spread: true, random: () => spread.float() });
     this.allConnected = new Promise((r) => (this.allConnectedResolve = r));
     this.io = o.transport === 'socket.io-client' ? (socketIoClient as unknown as IoFactory) : leanIo();
     this.stormBook = o.storms ? new StormBook(o.report) : null;

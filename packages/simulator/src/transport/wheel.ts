@@ -32,7 +32,8 @@ export class TimerWheel {
   readonly tickMs: number;
   private readonly wheel: WheelEntry[][];
   private readonly mask: number;
-  private readonly now: () => number;
+  /** The wheel's clock, ms. */
+  readonly now: () => number;
   /** The next tick number to process. */
   private cursor: number;
   private count = 0;
