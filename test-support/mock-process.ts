@@ -19,6 +19,8 @@ export interface MockProcess {
   adminToken: string;
   /** Every part's port and URL as the start line gave them (null: turned off). */
   endpoints: Record<string, { port: number; url: string } | null>;
+  /** Cluster mode: the workers' pids (the start line's `workers`); empty for one process. */
+  workers: number[];
   /** Resolves once the process has exited. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Sends `signal` and waits for the exit. */
@@ -52,7 +54,7 @@ export function startMockProcess(args: string[], timeoutMs = 90_000): Promise<Mo
       const nl = out.indexOf('\n');
       if (nl < 0) return;
       clearTimeout(timer);
-      const info = JSON.parse(out.slice(0, nl)) as { endpoints: Record<string, { port: number; url: string } | null>; credentials: { adminToken: string }; pid: number };
+      const info = JSON.parse(out.slice(0, nl)) as { endpoints: Record<string, { port: number; url: string } | null>; credentials: { adminToken: string }; pid: number; workers?: number[] };
       const adminUrl = info.endpoints.admin!.url;
       const auth = { authorization: `Bearer ${info.credentials.adminToken}` };
       resolve({
@@ -63,6 +65,7 @@ export function startMockProcess(args: string[], timeoutMs = 90_000): Promise<Mo
         adminUrl,
         adminToken: info.credentials.adminToken,
         endpoints: info.endpoints,
+        workers: info.workers ?? [],
         exited,
         stop: (signal) => (child.exitCode !== null || child.signalCode !== null ? exited : (child.kill(signal), exited)),
         get: async <T>(path: string) => (await (await fetch(`${adminUrl}${path}`, { headers: auth })).json()) as T,

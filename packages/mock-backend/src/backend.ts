@@ -30,6 +30,8 @@ import { LightdServer } from './lightd/server.js';
 import { LightdState } from './state/lightd.js';
 import { startStatsDrift } from './lightd/drift.js';
 import { boundedClose, DEFAULT_SHUTDOWN_GRACE_MS } from './shutdown.js';
+import type { FleetStateSink } from './cluster/sink.js';
+import { receiveControlPlane, relayControlPlane, remoteFleet, serveFaults, serveRemoteFleet, serveWho } from './cluster/peers.js';
 
 export { DEFAULT_PORTS } from './ports.js';
 
@@ -85,6 +87,27 @@ export interface MockBackendOptions extends PortOptions {
    * (and SIGTERM) is bounded by about this long. Default 5000 (DEFAULT_SHUTDOWN_GRACE_MS).
    */
   shutdownGraceMs?: number;
+  /**
+   * Run as one of several processes (fleetwire-mock --workers / --redis-url; see
+   * src/cluster/ and the README's "Cluster mode"). Default: none, one process.
+   */
+  scaleOut?: ScaleOutOptions;
+}
+
+/** How one process of a scaled-out mock is wired (the cluster worker and the Redis setup build this). */
+export interface ScaleOutOptions {
+  /** The Socket.IO adapter factory (@socket.io/cluster-adapter or @socket.io/redis-adapter). */
+  adapter: NonNullable<ConstructorParameters<typeof IoServer>[1]>['adapter'];
+  /**
+   * The home process serves the admin API, status page, monitor, lightd and vstats, and
+   * its control-plane bus is relayed to every other process. Others serve fleet and
+   * control-plane only (ports for the rest are turned off).
+   */
+  home: boolean;
+  /** Where fleet changes go (a cluster worker's batching sink); default straight into this process's state. */
+  sink?: FleetStateSink;
+  /** /metrics text from elsewhere (a cluster's aggregate, asked of the primary); default this process's registry. */
+  metricsText?: () => Promise<string>;
 }
 
 /** The state every server, the admin API and the msw handlers share. */
@@ -105,6 +128,8 @@ export interface DialectServers {
 }
 
 export interface MockBackend {
+  /** Set when this process is one of several (cluster worker or Redis peer). */
+  scaleOut: { home: boolean } | null;
   /** Base URL of the fleet server, e.g. `http://127.0.0.1:3000`. */
   fleetUrl: string;
   fleetPort: number;
@@ -132,7 +157,11 @@ export interface MockBackend {
 }
 
 export async function startMockBackend(options: MockBackendOptions = {}): Promise<MockBackend> {
+  const scaleOut = options.scaleOut;
   const ports = resolvePorts(options);
+  // Only the home process serves the small dialects and the admin port: their state
+  // (servers, containers, dashboards, tokens) is then one object, as in one process.
+  if (scaleOut && !scaleOut.home) Object.assign(ports, { vstats: false, lightd: false, monitor: false, admin: false });
   const host = options.host ?? '127.0.0.1';
   const keys = options.keys instanceof KeyStore ? options.keys : new KeyStore(options.keys);
   const logger = options.logger ?? silentLogger;
@@ -186,6 +215,9 @@ export async function startMockBackend(options: MockBackendOptions = {}): Promis
       destroyUpgrade: false,
       pingInterval: options.pingIntervalMs ?? 25_000,
       maxHttpBufferSize: 1e6,
+      // Behind node:cluster each connection lands on any worker: long-polling's follow-up
+      // requests would miss their session without sticky routing (README, "Cluster mode").
+      ...(scaleOut ? { adapter: scaleOut.adapter, transports: ['websocket' as const] } : {}),
     });
     closers.push(() => io.close());
     fleet = new FleetServer(io, {
@@ -193,6 +225,7 @@ export async function startMockBackend(options: MockBackendOptions = {}): Promis
       state: state.fleet,
       logger,
       record: options.record,
+      ...(scaleOut ? { sink: scaleOut.sink, remote: remoteFleet(io.of('/fleet')) } : {}),
       hooks: {
         refuseAuth: () => faults.refuseAuth(),
         ackDelayMs: () => faults.ackDelayMs,
@@ -200,6 +233,13 @@ export async function startMockBackend(options: MockBackendOptions = {}): Promis
         handlerError: () => metrics.handlerError('fleet'),
       },
     });
+    if (scaleOut) {
+      serveRemoteFleet(fleet.nsp, fleet);
+      serveFaults(fleet.nsp, faults);
+      const f = fleet;
+      serveWho(fleet.nsp, () => ({ pid: process.pid, home: scaleOut.home, nodes: f.connectedNodes() }));
+      if (scaleOut.metricsText) metrics.aggregate = scaleOut.metricsText;
+    }
 
     const servers: DialectServers = { controlPlane: null, monitor: null, vstats: null, lightd: null };
     const wsPing = options.wsPingIntervalMs;
@@ -220,6 +260,8 @@ export async function startMockBackend(options: MockBackendOptions = {}): Promis
         ...bound('controlPlane'),
       });
       closers.push(() => servers.controlPlane!.close());
+      if (scaleOut?.home) closers.push(relayControlPlane(fleet.nsp, servers.controlPlane));
+      if (scaleOut) receiveControlPlane(fleet.nsp, servers.controlPlane);
     }
     const jwtSecret = options.monitorJwtSecret ?? DEV_JWT_SECRET;
     if (own.monitor) {
@@ -250,6 +292,7 @@ export async function startMockBackend(options: MockBackendOptions = {}): Promis
 
     let closing: Promise<void> | null = null;
     const backend: MockBackend = {
+      scaleOut: scaleOut ? { home: scaleOut.home } : null,
       fleetUrl: fleetHost.url,
       fleetPort: fleetHost.port,
       endpoints: null as unknown as Endpoints,

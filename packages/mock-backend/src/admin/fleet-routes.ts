@@ -25,9 +25,21 @@ function known(b: MockBackend, id: string): NodeRecord {
   return n;
 }
 
-/** 409 when the node is known but not connected: the command could not be sent. */
-function sentOr409(nodeId: string, r: { sent: boolean }): void {
-  if (!r.sent) throw new HttpError(409, ErrorCodes.FW_NOT_CONNECTED, `fleet node ${nodeId} is not connected`);
+/**
+ * Checked before a command. With Redis peers (--redis-url) a node may live on another
+ * mock whose state this one does not hold: the command is tried anyway, and
+ * {@link sentOr409} says 404 when no process had it.
+ */
+function knownOrPeer(b: MockBackend, id: string): void {
+  if (b.scaleOut && !b.state.fleet.nodes.has(id)) return;
+  known(b, id);
+}
+
+/** 409 when the node is known but not connected: the command could not be sent (404 when no process knows it). */
+function sentOr409(b: MockBackend, nodeId: string, r: { sent: boolean }): void {
+  if (r.sent) return;
+  if (!b.state.fleet.nodes.has(nodeId)) throw new HttpError(404, ErrorCodes.FW_INVALID_ARGUMENT, `no fleet node ${nodeId} (on this mock or any peer)`);
+  throw new HttpError(409, ErrorCodes.FW_NOT_CONNECTED, `fleet node ${nodeId} is not connected`);
 }
 
 /**
@@ -59,26 +71,26 @@ export function fleetRoutes(b: MockBackend): Route[] {
       rentals: [...b.state.fleet.nodes.values()].flatMap((n) => [...n.rentals.values()].map((r) => ({ nodeId: n.nodeId, ...r }))),
     })),
     route('POST', '/api/nodes/:id/start_instance', async ({ params, body }) => {
-      known(b, params[0]!);
+      knownOrPeer(b, params[0]!);
       const cmd = (await body()) as unknown as fleet.StartInstance;
       refuseReusedRental(b, sentRentals, cmd.rentalId);
       const r = await b.fleet.startInstance(params[0]!, cmd);
-      sentOr409(params[0]!, r);
+      sentOr409(b, params[0]!, r);
       sentRentals.add(cmd.rentalId);
       return r;
     }),
     route('POST', '/api/nodes/:id/stop_instance', async ({ params, body }) => {
-      known(b, params[0]!);
+      knownOrPeer(b, params[0]!);
       const r = await b.fleet.stopInstance(params[0]!, (await body()) as unknown as fleet.StopInstance);
-      sentOr409(params[0]!, r);
+      sentOr409(b, params[0]!, r);
       return r;
     }),
     route('POST', '/api/nodes/:id/drain_node', async ({ params, body }) => {
-      known(b, params[0]!);
+      knownOrPeer(b, params[0]!);
       const { reason } = await body();
       if (reason !== undefined && typeof reason !== 'string') throw new HttpError(400, ErrorCodes.FW_INVALID_ARGUMENT, 'body.reason must be a string');
       const r = await b.fleet.drainNode(params[0]!, reason);
-      sentOr409(params[0]!, r);
+      sentOr409(b, params[0]!, r);
       return r;
     }),
   ];

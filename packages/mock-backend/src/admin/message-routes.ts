@@ -38,7 +38,7 @@ export function messageRoutes(b: MockBackend): Route[] {
     // fleet
     route('POST', '/api/nodes/:id/send', async ({ params, body }) => {
       const bd = await body();
-      const sent = b.fleet.sendRaw(params[0]!, needString(bd, 'event'), bd.payload);
+      const sent = await b.fleet.sendRawAnywhere(params[0]!, needString(bd, 'event'), bd.payload);
       if (!sent) throw new HttpError(409, ErrorCodes.FW_NOT_CONNECTED, `fleet node ${params[0]} is not connected`);
       return { sent };
     }),

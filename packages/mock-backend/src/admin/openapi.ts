@@ -59,6 +59,7 @@ const OPS: Record<string, Op> = {
   'POST /api/faults/malformed': { tag: 'faults', summary: 'One bad frame on each open socket', body: obj({ kind: str, dialect: str }, ['kind']) },
   'POST /api/faults/silence': { tag: 'faults', summary: 'Open sockets go silent (a hung server)', body: obj({ dialect: str }) },
   'GET /api/connections': { tag: 'faults', summary: 'Every open socket' },
+  'GET /api/cluster': { tag: 'faults', summary: 'The processes of this mock (cluster workers, Redis peers): pid, home, the fleet nodes each holds' },
   'GET /api/status': { tag: 'faults', summary: 'Endpoints, fleet summary, active faults' },
 };
 

@@ -3,6 +3,7 @@
  * read, so the parsing and its error messages are tested without a process.
  * Imports nothing heavy (no socket.io, no sdk): `--help` answers at once.
  */
+import { availableParallelism } from 'node:os';
 import yargs from 'yargs';
 import type { MockBackendOptions } from '../backend.js';
 import { DEFAULT_PORTS, type PortName } from './port-defaults.js';
@@ -23,7 +24,14 @@ export interface ServeCommand {
   pidFile: string | null;
   /** Exit when the parent process goes away (npm run mock & … kill $!). */
   exitWithParent: boolean;
+  /** `--workers`: how many node:cluster worker processes; null = one process (the default). */
+  workers: number | null;
+  /** `--redis-url`: share Socket.IO rooms, commands and the control-plane stream with every mock on this Redis. */
+  redisUrl: string | null;
 }
+
+/** Most workers `--workers` accepts (one per core is the useful range; this only catches typos). */
+export const MAX_WORKERS = 64;
 
 export type CliCommand = { kind: 'generate-keys'; count: number; out: string } | ServeCommand;
 
@@ -64,11 +72,26 @@ export function buildParser(argv: string[]) {
     .option('backlog', { type: 'number', describe: 'Accept-queue length of every listening socket (default 4096, sized for a reconnect storm; the kernel caps it at /proc/sys/net/core/somaxconn)' })
     .option('state-file', { type: 'string', describe: 'Keep the fleet state (nodes, rentals, lifecycle facts) in FILE across graceful restarts (written on SIGTERM/SIGINT, read at start; a SIGKILL writes nothing)' })
     .option('shutdown-grace', { type: 'string', requiresArg: true, describe: 'On SIGTERM/SIGINT, how long clients get to close cleanly before every socket still open (a silent or half-open peer included) is destroyed: 5s, 500ms; 0 = destroy at once. Default 5s' })
+    .option('workers', {
+      type: 'string',
+      describe:
+        'Run N worker processes behind the same ports (node:cluster; each its own open-file table). `--workers` alone or `--workers auto`: one per core. ' +
+        'Default: one process. Fleet is websocket-only in this mode (no long-polling: no sticky sessions needed)',
+    })
+    .option('redis-url', {
+      type: 'string',
+      requiresArg: true,
+      describe:
+        'Share Socket.IO rooms and commands (admin commands reach a node on any mock) and the control-plane stream with every mock using this Redis (redis://host:6379). ' +
+        'The fleet state (nodes, rentals, facts) stays per mock process: see the README',
+    })
     .option('allowed-origins', { type: 'string', describe: 'vstats dashboards: comma-separated Origins allowed to connect (others get 403). Default: any origin' })
     .example('$0', 'every dialect on its default port, admin API and status page on http://127.0.0.1:3100/')
     .example('$0 --ephemeral --json', 'all on free ports; one JSON line with the URLs and credentials (for scripts and CI)')
     .example('$0 --generate-keys 1000 --out keys.txt', 'write 1,000 API keys (one per simulated agent) and exit')
     .example('$0 --keys keys.txt --fleet-port 4000', 'accept those keys; fleet and control-plane on 4000')
+    .example('$0 --workers auto', 'one worker process per core behind the same ports (fleet state, /metrics and admin commands span all of them)')
+    .example('$0 --workers 2 --redis-url redis://10.0.0.5:6379', 'this machine\'s workers and every other mock on that Redis reach each other\'s nodes')
     .example('$0 --control-plane-token s3cret --vstats-ping-interval 5s', 'a required control-plane token; vstats pings every 5 s')
     .epilog(
       'Stop with Ctrl-C (SIGINT) or SIGTERM: clients get a proper close within --shutdown-grace (then their sockets are destroyed), exit code 0. It also exits when its parent does ' +
@@ -158,6 +181,8 @@ export async function parseArgs(argv: string[]): Promise<CliCommand | null> {
   options.lightdStatsIntervalMs = a['lightd-stats-interval'] === undefined ? 2000 : durationOf('lightd-stats-interval', a['lightd-stats-interval'], 0);
   if (a['shutdown-grace'] !== undefined) options.shutdownGraceMs = durationOf('shutdown-grace', a['shutdown-grace'], 0);
   if (a['heartbeat-throttle'] !== undefined) options.heartbeatThrottleMs = durationOf('heartbeat-throttle', a['heartbeat-throttle'], 0);
+  const workers = workersOf(a.workers);
+  const redisUrl = a['redis-url'] === undefined ? null : redisUrlOf(a['redis-url']);
   const pidFile = a['pid-file'];
   if (pidFile !== undefined && (typeof pidFile !== 'string' || !pidFile)) throw new UsageError('--pid-file needs a FILE');
   return {
@@ -168,5 +193,29 @@ export async function parseArgs(argv: string[]): Promise<CliCommand | null> {
     verbose: a.verbose as boolean,
     pidFile: (pidFile as string | undefined) ?? null,
     exitWithParent: a['exit-with-parent'] as boolean,
+    workers,
+    redisUrl,
   };
+}
+
+/** `--workers` → a count: absent → null (one process); empty (flag alone) or `auto` → one per core. */
+function workersOf(v: unknown): number | null {
+  if (v === undefined) return null;
+  const text = String(Array.isArray(v) ? v[v.length - 1] : v).trim();
+  if (text === '' || text === 'auto') return Math.max(1, availableParallelism());
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > MAX_WORKERS) throw new UsageError(`--workers must be a whole number from 1 to ${MAX_WORKERS}, or auto (one per core), got "${text}"`);
+  return Number(text);
+}
+
+function redisUrlOf(v: unknown): string {
+  const text = String(Array.isArray(v) ? v[v.length - 1] : v).trim();
+  let ok = false;
+  try {
+    const u = new URL(text);
+    ok = (u.protocol === 'redis:' || u.protocol === 'rediss:') && u.hostname !== '';
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new UsageError(`--redis-url must be a redis:// or rediss:// URL with a host, e.g. redis://127.0.0.1:6379, got "${text}"`);
+  return text;
 }

@@ -46,25 +46,24 @@ async function serve(cmd: ServeCommand): Promise<number> {
     process.stderr.write(`fleetwire-mock: ${(err as Error).message}\n`);
     return 2;
   }
-  const [{ startMockBackend }, { consoleLogger }, { describe, startInfo }, { resolvePorts, partsOnPort, PORT_FLAGS }, { DEFAULT_SHUTDOWN_GRACE_MS }] = await Promise.all([
+  if (cmd.workers !== null) {
+    const { serveCluster } = await import('./serve-cluster.js');
+    return serveCluster(cmd, keys);
+  }
+  const [{ startMockBackend }, { consoleLogger }, { describe, startInfo, startFailure }, { DEFAULT_SHUTDOWN_GRACE_MS }] = await Promise.all([
     import('../backend.js'),
     import('../logger.js'),
     import('./print.js'),
-    import('../ports.js'),
     import('../shutdown.js'),
   ]);
   let backend;
+  let redis: import('../cluster/adapter.js').AdapterHandle | null = null;
   try {
-    backend = await startMockBackend({ ...cmd.options, keys, logger: cmd.verbose ? consoleLogger : undefined });
+    if (cmd.redisUrl) redis = await (await import('../cluster/adapter.js')).redisAdapterHandle(cmd.redisUrl);
+    backend = await startMockBackend({ ...cmd.options, keys, logger: cmd.verbose ? consoleLogger : undefined, ...(redis ? { scaleOut: { adapter: redis.adapter, home: true } } : {}) });
   } catch (err) {
-    const e = err as NodeJS.ErrnoException & { port?: number };
-    let hint = '';
-    if (e.code === 'EADDRINUSE') {
-      const parts = e.port === undefined ? [] : partsOnPort(resolvePorts(cmd.options), e.port);
-      const flags = parts.map((p) => PORT_FLAGS[p]).join(' / ') || 'the --…-port flag of that part';
-      hint = ` (port ${e.port ?? ''} is taken${parts.length ? ` by another process; it is the ${parts.join(' and ')} port` : ''}: pass ${flags} with another port, or --ephemeral)`;
-    }
-    process.stderr.write(`fleetwire-mock: cannot start: ${e.message}${hint}\n`);
+    await redis?.close();
+    process.stderr.write(`fleetwire-mock: cannot start: ${await startFailure(err, cmd.options)}\n`);
     return 1;
   }
   // Signal handlers and the pid file first, the start line last: whoever reads the line
@@ -84,7 +83,7 @@ async function serve(cmd: ServeCommand): Promise<number> {
         removePid();
         resolve(1);
       }, graceMs + SHUTDOWN_WATCHDOG_MS).unref();
-      backend.close().then(
+      backend.close().then(() => redis?.close()).then(
         () => (removePid(), resolve(0)),
         (err) => {
           removePid();

@@ -20,6 +20,21 @@ export interface StartInfo {
     adminToken: string;
   };
   pid: number;
+  /** Cluster mode (--workers): every worker's pid (`pid` is the primary's: signal that one). */
+  workers?: number[];
+}
+
+/** Why the mock could not start, with a hint naming the flag when a port is taken. */
+export async function startFailure(err: unknown, options: import('../backend.js').MockBackendOptions): Promise<string> {
+  const e = err as NodeJS.ErrnoException & { port?: number };
+  let hint = '';
+  if (e.code === 'EADDRINUSE') {
+    const { resolvePorts, partsOnPort, PORT_FLAGS } = await import('../ports.js');
+    const parts = e.port === undefined ? [] : partsOnPort(resolvePorts(options), e.port);
+    const flags = parts.map((p) => PORT_FLAGS[p]).join(' / ') || 'the --…-port flag of that part';
+    hint = ` (port ${e.port ?? ''} is taken${parts.length ? ` by another process; it is the ${parts.join(' and ')} port` : ''}: pass ${flags} with another port, or --ephemeral)`;
+  }
+  return `${e.message}${hint}`;
 }
 
 export function startInfo(b: MockBackend, keysFile: string | null): StartInfo {
@@ -50,6 +65,7 @@ export function describe(info: StartInfo): string {
   if (c.devKeys) lines.push(`  per-node keys  ${c.devKeys}  (dev mode: node <nodeId> may use its own key; the simulator does by default)`);
   lines.push(`  admin token    ${c.adminToken}   e.g. curl -H 'Authorization: Bearer ${c.adminToken}' ${e.admin?.url ?? ''}/api/nodes`);
   lines.push('lightd tokens and monitor dashboard JWTs: POST /api/lightd/tokens, POST /api/monitor/tokens (README)');
+  if (info.workers) lines.push(`workers          ${info.workers.length} processes behind the same ports (pids ${info.workers.join(', ')}); the primary is ${info.pid}`);
   lines.push('Ctrl-C stops it.');
   return lines.join('\n');
 }

@@ -86,6 +86,11 @@ export class ControlPlaneCore {
     return this.clients.size;
   }
 
+  /** Sends an already validated message to this process's clients only (a cluster peer relayed it from its bus). */
+  deliver(msg: cp.ControlPlaneMessage): void {
+    this.broadcast(msg);
+  }
+
   /** Sends a raw frame to every client (tests of the SDK's malformed-frame path). */
   sendRaw(data: string): void {
     for (const c of this.clients) c.send(data);

@@ -42,6 +42,19 @@ export class NodeBindings {
     return null;
   }
 
+  /** True when some key owns `nodeId` already. */
+  isClaimed(nodeId: string): boolean {
+    return this.keyOfNode.has(nodeId);
+  }
+
+  /**
+   * Records that `key` owns `nodeId` as decided elsewhere (a cluster primary that
+   * saw the claims of every worker in order): overrides this copy's own guess.
+   */
+  assign(key: string, nodeId: string): void {
+    this.keyOfNode.set(nodeId, key);
+  }
+
   /** Registers `nodeId` for `key` (its first key owns it). Returns the refusal reason instead when that is forbidden. */
   claim(key: string, nodeId: string): string | null {
     const p = this.problem(key, nodeId);

@@ -11,6 +11,7 @@ import { fingerprint, type KeyStore } from '../keys.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { NodeBindings } from './bindings.js';
 import { Tally } from '../metrics/tally.js';
+import { localSink, type FleetStateSink } from '../cluster/sink.js';
 
 const V = fleet.fleetValidators;
 
@@ -29,6 +30,19 @@ export interface FleetServerOptions {
   commandAckTimeoutMs?: number;
   /** Fault-injection and metrics hooks (the mock backend's admin side); none by default. */
   hooks?: FleetHooks;
+  /**
+   * Where what agents report is written. Default: straight into `state`. A cluster
+   * worker passes a batching sink whose changes reach `state` through the primary.
+   */
+  sink?: FleetStateSink;
+  /** Reaches nodes connected to other processes (cluster workers, Redis peers); default none (this process only). */
+  remote?: RemoteFleet;
+}
+
+/** Commands to nodes whose socket lives in another process (see cluster/peers.ts). */
+export interface RemoteFleet {
+  command(nodeId: string, event: string, payload: unknown, timeoutMs: number): Promise<CommandResult>;
+  sendRaw(nodeId: string, event: string, payload: unknown): Promise<boolean>;
 }
 
 /** Read on the paths they name; kept tiny because heartbeats run through them (plain numbers, no closures per call). */
@@ -97,6 +111,7 @@ export class FleetServer {
   private readonly log: Logger;
   /** Key ↔ node ownership (see bindings.ts). */
   readonly bindings: NodeBindings;
+  private readonly sink: FleetStateSink;
 
   constructor(
     io: Server,
@@ -104,6 +119,7 @@ export class FleetServer {
   ) {
     this.log = opts.logger ?? silentLogger;
     this.bindings = new NodeBindings(opts.keys, [...opts.keys.nodes, ...(opts.nodeKeys ?? [])]);
+    this.sink = opts.sink ?? localSink(opts.state);
     this.nsp = io.of(fleet.FLEET_NAMESPACE);
     this.nsp.use((socket, next) => {
       const key = keyFromHandshake(socket.handshake);
@@ -152,6 +168,37 @@ export class FleetServer {
     return this.command(nodeId, 'drain_node', { nodeId, reason });
   }
 
+  /** Like sendRaw, and also reaches a node connected to another process (cluster worker, Redis peer). */
+  async sendRawAnywhere(nodeId: string, event: string, payload: unknown): Promise<boolean> {
+    if (this.sendRaw(nodeId, event, payload)) return true;
+    return this.opts.remote ? this.opts.remote.sendRaw(nodeId, event, payload) : false;
+  }
+
+  /** Closes this process's connection `connId` of `nodeId` (a cluster primary decided another one owns the node). */
+  evict(nodeId: string, connId: string, why: string): boolean {
+    const s = this.byNode.get(nodeId);
+    if (!s || s.id !== connId) return false;
+    this.counters.nodeRefusals++;
+    this.log.warn('fleet: closed a connection the cluster gave to another', { nodeId, why });
+    s.disconnect(true);
+    return true;
+  }
+
+  /**
+   * Sends a command to a node connected to this process only; `{sent:false}` when it is not.
+   * The payload is not validated (the process that took the request did that).
+   */
+  commandLocal(nodeId: string, event: string, payload: unknown, timeoutMs: number): Promise<CommandResult> {
+    const s = this.byNode.get(nodeId);
+    if (!s) return Promise.resolve({ sent: false, acked: false });
+    this.traffic.out.add(event);
+    return new Promise((resolve) => {
+      s.timeout(timeoutMs).emit(event, payload, (err: Error | null, ack: unknown) => {
+        resolve(err ? { sent: true, acked: false } : { sent: true, acked: true, ack });
+      });
+    });
+  }
+
   /** Sends anything, unvalidated: for testing how agents take bad input. */
   sendRaw(nodeId: string, event: string, payload: unknown): boolean {
     const s = this.byNode.get(nodeId);
@@ -176,18 +223,13 @@ export class FleetServer {
         new FleetwireError(ErrorCodes.FW_INVALID_ARGUMENT, `invalid ${event}: ${v.explain(payload).join('; ')}`, { event }),
       );
     }
-    const s = this.byNode.get(nodeId);
-    if (!s) return Promise.resolve({ sent: false, acked: false });
-    this.traffic.out.add(event);
-    return new Promise((resolve) => {
-      s.timeout(this.opts.commandAckTimeoutMs ?? 5000).emit(event, payload, (err: Error | null, ack: unknown) => {
-        resolve(err ? { sent: true, acked: false } : { sent: true, acked: true, ack });
-      });
-    });
+    const timeoutMs = this.opts.commandAckTimeoutMs ?? 5000;
+    if (!this.byNode.has(nodeId) && this.opts.remote) return this.opts.remote.command(nodeId, event, payload, timeoutMs);
+    return this.commandLocal(nodeId, event, payload, timeoutMs);
   }
 
   private onConnection(socket: Socket): void {
-    const { state } = this.opts;
+    const sink = this.sink;
     let nodeId: string | null = null;
     const key = socket.data.key as string;
     /** Registers this connection as node `id`; false (nothing changed) when its key may not. */
@@ -202,7 +244,7 @@ export class FleetServer {
       const prev = this.byNode.get(id);
       if (prev && prev !== socket) prev.disconnect(true); // a node has one live connection: the newest wins
       this.byNode.set(id, socket);
-      state.markOnline(id);
+      sink.online(id, socket.id, key);
       this.log.info('fleet: node online', { nodeId: id });
       return true;
     };
@@ -246,7 +288,7 @@ export class FleetServer {
         if (!bind(payload.nodeId)) return reject(ack, 'heartbeat', [`/nodeId: node ${payload.nodeId} is not this key's node`]);
       } else if (payload.nodeId !== nodeId) return reject(ack, 'heartbeat', [`/nodeId: this connection is node ${nodeId}, not ${payload.nodeId}`]);
       this.counters.heartbeats++;
-      state.heartbeat(payload);
+      sink.heartbeat(payload);
       ok(ack, 'heartbeat', t0);
     }));
 
@@ -258,8 +300,8 @@ export class FleetServer {
         const v = V[event];
         if (!v.check(payload)) return reject(ack, event, v.explain(payload));
         if (nodeId === null) return reject(ack, event, ['node unknown: send a heartbeat or auth.nodeId first']);
-        if (event === 'instance_started') state.instanceStarted(nodeId, payload as fleet.InstanceStarted);
-        else state.instanceStopped(nodeId, payload as fleet.InstanceStopped);
+        if (event === 'instance_started') sink.instanceStarted(nodeId, payload as fleet.InstanceStarted);
+        else sink.instanceStopped(nodeId, payload as fleet.InstanceStopped);
         ok(ack, event, t0);
       }));
     }
@@ -276,7 +318,7 @@ export class FleetServer {
     socket.on('disconnect', (reason) => {
       if (nodeId !== null && this.byNode.get(nodeId) === socket) {
         this.byNode.delete(nodeId);
-        state.markOffline(nodeId);
+        sink.offline(nodeId, socket.id);
         this.log.info('fleet: node offline', { nodeId, reason });
       }
     });

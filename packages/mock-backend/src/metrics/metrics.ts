@@ -46,6 +46,8 @@ export class BackendMetrics {
   /** Plain-WebSocket dialects' messages (fleet's are in FleetServer.traffic). */
   private readonly tally = new Tally();
   private readonly hbLatency: HistogramSeries;
+  /** Where /metrics text comes from instead of this registry (a cluster worker asks the primary for every worker's sum). */
+  aggregate: (() => Promise<string>) | null = null;
 
   constructor(src: MetricSources) {
     const registers = [this.registry];
@@ -131,6 +133,8 @@ export class BackendMetrics {
       help: 'Fleet nodes by state (online/offline by connection; busy/maintenance as reported by online agents)',
       labelNames: ['state'],
       registers,
+      // In cluster mode only the home worker holds the fleet state (the others read 0): not a per-worker quantity to add up.
+      aggregator: 'max',
       collect() {
         const s = src.fleetState.summary();
         this.set({ state: 'online' }, s.online);
@@ -143,6 +147,7 @@ export class BackendMetrics {
       name: 'fleetwire_mock_running_rentals',
       help: 'Rentals whose last known state is running',
       registers,
+      aggregator: 'max',
       collect() {
         this.set(src.fleetState.summary().runningRentals);
       },
@@ -171,7 +176,7 @@ export class BackendMetrics {
 
   /** The text exposition format. */
   text(): Promise<string> {
-    return this.registry.metrics();
+    return this.aggregate ? this.aggregate() : this.registry.metrics();
   }
 
   get contentType(): string {

@@ -79,10 +79,11 @@ export class FleetState extends EventEmitter<FleetStateEvents> {
     return n;
   }
 
-  markOnline(nodeId: string): NodeRecord {
+  /** @param at when it connected (ISO); default now. A cluster replica passes the worker's time so every copy agrees. */
+  markOnline(nodeId: string, at?: string): NodeRecord {
     const n = this.node(nodeId);
     n.connection = 'ONLINE';
-    n.connectedAt = new Date().toISOString();
+    n.connectedAt = at ?? new Date().toISOString();
     n.connections++;
     this.emit('node:online', n);
     return n;
@@ -95,20 +96,25 @@ export class FleetState extends EventEmitter<FleetStateEvents> {
     this.emit('node:offline', n);
   }
 
-  heartbeat(hb: fleet.Heartbeat): NodeRecord {
+  /**
+   * Records a heartbeat. A cluster worker coalesces a node's heartbeats between two
+   * flushes into one call: `count` of them (default 1), the last one's payload and time
+   * (`at`, default now); `node:heartbeat` is emitted once per call.
+   */
+  heartbeat(hb: fleet.Heartbeat, count = 1, at?: string): NodeRecord {
     const n = this.node(hb.nodeId);
-    n.heartbeats++;
+    n.heartbeats += count;
     n.agentStatus = hb.status;
     n.lastMetrics = hb.metrics;
-    n.lastHeartbeatAt = new Date().toISOString();
+    n.lastHeartbeatAt = at ?? new Date().toISOString();
     this.emit('node:heartbeat', n, hb);
     return n;
   }
 
-  /** Records instance_started; returns false when it was a repeat of a known fact. */
-  instanceStarted(nodeId: string, ev: fleet.InstanceStarted): boolean {
+  /** Records instance_started; returns false when it was a repeat of a known fact. `at`: receipt time (ISO), default now. */
+  instanceStarted(nodeId: string, ev: fleet.InstanceStarted, at?: string): boolean {
     const n = this.node(nodeId);
-    const fact = this.fact(nodeId, 'instance_started', ev);
+    const fact = this.fact(nodeId, 'instance_started', ev, at);
     if (fact.receipts > 1) return false;
     n.rentals.set(ev.rentalId, {
       rentalId: ev.rentalId,
@@ -121,10 +127,10 @@ export class FleetState extends EventEmitter<FleetStateEvents> {
     return true;
   }
 
-  /** Records instance_stopped; returns false when it was a repeat of a known fact. */
-  instanceStopped(nodeId: string, ev: fleet.InstanceStopped): boolean {
+  /** Records instance_stopped; returns false when it was a repeat of a known fact. `at`: receipt time (ISO), default now. */
+  instanceStopped(nodeId: string, ev: fleet.InstanceStopped, at?: string): boolean {
     const n = this.node(nodeId);
-    const fact = this.fact(nodeId, 'instance_stopped', ev);
+    const fact = this.fact(nodeId, 'instance_stopped', ev, at);
     if (fact.receipts > 1) return false;
     const prev = n.rentals.get(ev.rentalId);
     n.rentals.set(ev.rentalId, {
@@ -160,7 +166,7 @@ export class FleetState extends EventEmitter<FleetStateEvents> {
     return { online, offline, busy, maintenance, runningRentals };
   }
 
-  private fact(nodeId: string, event: InstanceFact['event'], payload: fleet.InstanceStarted | fleet.InstanceStopped): InstanceFact {
+  private fact(nodeId: string, event: InstanceFact['event'], payload: fleet.InstanceStarted | fleet.InstanceStopped, at?: string): InstanceFact {
     this.lifecycleReceipts++;
     const key = `${event}|${payload.rentalId}|${payload.containerId}`;
     let f = this.facts.get(key);
@@ -168,7 +174,7 @@ export class FleetState extends EventEmitter<FleetStateEvents> {
       f.receipts++;
       return f;
     }
-    f = { nodeId, event, rentalId: payload.rentalId, containerId: payload.containerId, receipts: 1, firstAt: new Date().toISOString(), payload };
+    f = { nodeId, event, rentalId: payload.rentalId, containerId: payload.containerId, receipts: 1, firstAt: at ?? new Date().toISOString(), payload };
     this.facts.set(key, f);
     return f;
   }

@@ -12,7 +12,8 @@ import type { FleetState, InstanceFact, NodeRecord, RentalRecord } from './fleet
 
 const VERSION = 1;
 
-interface Snapshot {
+/** The fleet state as plain JSON: what --state-file holds and what a cluster primary hands a worker at start. */
+export interface FleetSnapshot {
   version: number;
   savedAt: string;
   lifecycleReceipts: number;
@@ -20,15 +21,30 @@ interface Snapshot {
   facts: InstanceFact[];
 }
 
-/** Writes `state` to `file` atomically. */
-export async function saveFleetState(state: FleetState, file: string): Promise<void> {
-  const snap: Snapshot = {
+/** `state` as a snapshot (nodes keep their connection as it is now). */
+export function snapshotOf(state: FleetState): FleetSnapshot {
+  return {
     version: VERSION,
     savedAt: new Date().toISOString(),
     lifecycleReceipts: state.lifecycleReceipts,
     nodes: [...state.nodes.values()].map((n) => ({ ...n, rentals: [...n.rentals.values()] })),
     facts: [...state.facts.values()],
   };
+}
+
+/** Fills `state` (which should be empty) from `snap`; `offline` turns every node OFFLINE (a restart: nobody is connected yet). */
+export function applySnapshot(state: FleetState, snap: FleetSnapshot, offline: boolean): void {
+  for (const n of snap.nodes) {
+    const rec = state.node(n.nodeId);
+    Object.assign(rec, { ...n, ...(offline ? { connection: 'OFFLINE' } : {}), rentals: new Map(n.rentals.map((r) => [r.rentalId, r])) });
+  }
+  for (const f of snap.facts) state.facts.set(`${f.event}|${f.rentalId}|${f.containerId}`, f);
+  state.lifecycleReceipts = Number(snap.lifecycleReceipts) || 0;
+}
+
+/** Writes `state` to `file` atomically. */
+export async function saveFleetState(state: FleetState, file: string): Promise<void> {
+  const snap = snapshotOf(state);
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, JSON.stringify(snap), { mode: 0o600 });
   await rename(tmp, file);
@@ -47,20 +63,15 @@ export async function loadFleetState(state: FleetState, file: string): Promise<b
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw err;
   }
-  let snap: Snapshot;
+  let snap: FleetSnapshot;
   try {
-    snap = JSON.parse(text) as Snapshot;
+    snap = JSON.parse(text) as FleetSnapshot;
   } catch (err) {
     throw new Error(`state file ${file} is not JSON (${(err as Error).message}); move it away to start empty`);
   }
   if (!snap || typeof snap !== 'object' || snap.version !== VERSION || !Array.isArray(snap.nodes) || !Array.isArray(snap.facts)) {
     throw new Error(`state file ${file} is not a fleetwire-mock state file of version ${VERSION}; move it away to start empty`);
   }
-  for (const n of snap.nodes) {
-    const rec = state.node(n.nodeId);
-    Object.assign(rec, { ...n, connection: 'OFFLINE', rentals: new Map(n.rentals.map((r) => [r.rentalId, r])) });
-  }
-  for (const f of snap.facts) state.facts.set(`${f.event}|${f.rentalId}|${f.containerId}`, f);
-  state.lifecycleReceipts = Number(snap.lifecycleReceipts) || 0;
+  applySnapshot(state, snap, true);
   return true;
 }
