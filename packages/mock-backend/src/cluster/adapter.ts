@@ -24,8 +24,11 @@ export function clusterAdapterHandle(): AdapterHandle {
  */
 export async function redisAdapterHandle(url: string, connectTimeoutMs = 5000): Promise<AdapterHandle> {
   const [{ createClient }, { createAdapter }] = await Promise.all([import('redis'), import('@socket.io/redis-adapter')]);
-  // No endless reconnect loop at start: a Redis that is not there is reported, once.
-  const pub = createClient({ url, socket: { connectTimeout: connectTimeoutMs, reconnectStrategy: (retries: number) => (retries > 20 ? new Error('Redis unreachable') : Math.min(retries * 100, 2000)) } });
+  // At start a Redis that is not there is reported at once (no retry loop); once both
+  // clients are up, a lost connection is retried with backoff up to 2 s, forever.
+  let up = false;
+  const reconnectStrategy = (retries: number, cause: Error) => (up ? Math.min(100 * 2 ** Math.min(retries, 5), 2000) : cause);
+  const pub = createClient({ url, socket: { connectTimeout: connectTimeoutMs, reconnectStrategy } });
   const sub = pub.duplicate();
   const errors: Error[] = [];
   for (const c of [pub, sub]) c.on('error', (e: Error) => errors.push(e));
@@ -34,6 +37,7 @@ export async function redisAdapterHandle(url: string, connectTimeoutMs = 5000): 
       Promise.all([pub.connect(), sub.connect()]),
       new Promise((_, reject) => setTimeout(() => reject(errors[0] ?? new Error(`no answer within ${connectTimeoutMs} ms`)), connectTimeoutMs).unref()),
     ]);
+    up = true;
   } catch (err) {
     await Promise.allSettled([pub.destroy(), sub.destroy()]);
     throw new Error(`cannot connect to Redis at ${url}: ${(err as Error).message}`);
