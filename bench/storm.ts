@@ -17,30 +17,35 @@
  *   following fleet.md ("Socket.IO handles automatic reconnection") gets.
  *
  * Both measure with the same StormBook the simulator's `--scenario storm` uses.
+ * The agents run in child processes of ≤ 15,000 each (bench/storm-child.ts; a
+ * process holds 20,000 open files here); above 15,000 agents the mock runs as a
+ * cluster (`fleetwire-mock --workers N`, one worker per agent process) and
+ * above 25,000 each agent process binds its own source address (127.0.0.2, …),
+ * since one address reaches one port through ~28,000 ephemeral ports. A restart
+ * SIGKILLs the mock's primary and its workers together.
  *
  *   npm run bench -- storm                        # 5,000 agents, both variants
- *   npm run bench -- storm --agents 15000         # the most one process holds here (20,000 open files)
+ *   npm run bench -- storm --agents 15000
+ *   npm run bench -- storm --agents 50000         # agents over 4 processes, mock --workers 4, source addresses 127.0.0.2…
  *   npm run bench -- storm --only raw --agents 1000
  *
  *   npm run bench -- storm --mode partition       # the mock stays up; every socket dropped at once from the agent side
  *
  * Flags: --agents N (5000) --mode restart|partition (restart) --ramp R (1000/s) --settle S (5) --watch S (120: give up waiting for 100 % after this)
- * --heartbeat S (15) --only sim|raw --seed S.
+ * --heartbeat S (15) --only sim|raw --seed S --per-process N (15000: agents per process, and mock workers = processes when > 1).
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { io, type Socket } from 'socket.io-client';
+import { fileURLToPath } from 'node:url';
 import { FleetPlan } from '../packages/simulator/src/model/fleet-plan.js';
-import { FleetSlice } from '../packages/simulator/src/run/fleet-slice.js';
-import { StormBook } from '../packages/simulator/src/run/storm-book.js';
-import { Report } from '../packages/simulator/src/report/report.js';
-import { stormFigures, type StormFigures } from '../packages/simulator/src/report/storm.js';
+import { mergeStorms, stormFigures, type StormFigures, type StormJSON } from '../packages/simulator/src/report/storm.js';
 import { startMockProcess, type MockProcess } from '../test-support/mock-process.js';
-import { sampleMetrics } from '../test-support/index.js';
+import type { Variant } from './_storm-fleets.js';
+import type { FromChild, ToChild } from './storm-child.js';
 import { synOverflows } from './netstat.js';
 
-type Variant = 'sim' | 'raw';
 
 interface Flags {
   agents: number;
@@ -51,10 +56,12 @@ interface Flags {
   only: Variant | null;
   seed: string;
   mode: 'restart' | 'partition';
+  /** Agents per child process (a process holds 20,000 open files here); also the mock's workers: one per agent process. */
+  perProcess: number;
 }
 
 function parseFlags(argv: string[]): Flags {
-  const f: Flags = { agents: 5000, ramp: 1000, settleS: 5, watchS: 120, heartbeatS: 15, only: null, seed: 'bench-storm', mode: 'restart' };
+  const f: Flags = { agents: 5000, ramp: 1000, settleS: 5, watchS: 120, heartbeatS: 15, only: null, seed: 'bench-storm', mode: 'restart', perProcess: 15_000 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const [name, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -64,12 +71,13 @@ function parseFlags(argv: string[]): Flags {
       if (!Number.isFinite(v) || v < min || v > max) throw new Error(`${name} needs a number from ${min} to ${max}`);
       return v;
     };
-    if (name === '--agents') f.agents = Math.floor(num(1, 19_000));
+    if (name === '--agents') f.agents = Math.floor(num(1, 100_000));
     else if (name === '--ramp') f.ramp = num(1);
     else if (name === '--settle') f.settleS = num(0, 600);
     else if (name === '--watch') f.watchS = num(1, 600);
     else if (name === '--heartbeat') f.heartbeatS = num(1, 3600);
     else if (name === '--seed') f.seed = String(value());
+    else if (name === '--per-process') f.perProcess = Math.floor(num(1, 18_000));
     else if (name === '--mode') {
       const v = value();
       if (v !== 'restart' && v !== 'partition') throw new Error('--mode needs restart or partition');
@@ -93,113 +101,79 @@ const until = async (cond: () => boolean, timeoutMs: number): Promise<boolean> =
   return true;
 };
 
-/** What both variants look like to the storm driver. */
-interface Fleet {
-  connected(): number;
-  /** The storm's bookkeeping (re-admissions, attempts). */
-  book: StormBook;
-  report: Report;
-  /** Drops every agent's connection from the agent side, at once (partition). */
-  dropAll(): void;
-  stop(): Promise<void>;
+/** Direct children of `pid` (the cluster's workers), from /proc. */
+async function childPids(pid: number): Promise<number[]> {
+  const out: number[] = [];
+  for (const d of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(d)) continue;
+    const stat = await readFile(`/proc/${d}/stat`, 'utf8').catch(() => '');
+    // Field 4 (after the parenthesised name, which may contain spaces) is the parent pid.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid === pid) out.push(Number(d));
+  }
+  return out;
 }
 
-function simFleet(plan: FleetPlan, url: string, f: Flags): Fleet {
-  const report = new Report({ dialect: 'fleet', seed: f.seed, fleetAgents: f.agents, shards: ['0/1'], startedAt: new Date().toISOString(), endedAt: new Date().toISOString() });
-  const slice = new FleetSlice({
-    url,
-    plan,
-    start: 0,
-    end: f.agents,
-    rampPerSec: f.ramp,
-    heartbeatIntervalMs: f.heartbeatS * 1000,
-    chaos: { disconnectRate: 0, flapShare: 0, flapPeriodMs: 10_000, slowAck: null, malformedShare: 0 },
-    seed: f.seed,
-    report,
-    storms: true,
-  });
-  slice.start();
-  return {
-    connected: () => slice.connectedCount,
-    book: slice.stormBook!,
-    report,
-    dropAll: () => {
-      for (const a of slice.agents) a.drop();
-    },
-    stop: () => slice.stop(),
-  };
-}
-
-/**
- * Raw socket.io-client agents: the default reconnect, a heartbeat on every
- * connect and every `heartbeatS` (acked), listening for the commands. The
- * first connections go at the same ramp as the simulator's.
- */
-function rawFleet(plan: FleetPlan, url: string, f: Flags): Fleet {
-  const report = new Report({ dialect: 'fleet', seed: f.seed, fleetAgents: f.agents, shards: ['0/1'], startedAt: new Date().toISOString(), endedAt: new Date().toISOString() });
-  const book = new StormBook(report);
-  const sockets: Socket[] = [];
-  const epochs = new Int32Array(f.agents);
-  let connected = 0;
-  const metrics = sampleMetrics();
-  const add = (i: number) => {
-    const { key, nodeId } = plan.agent(i);
-    const s = io(`${url}/fleet`, {
-      transports: ['websocket'],
-      forceNew: true,
-      // socket.io-client's defaults, spelled out: this is the baseline being measured.
-      reconnection: true,
-      reconnectionDelay: 1000,
-      reconnectionDelayMax: 5000,
-      randomizationFactor: 0.5,
-      extraHeaders: { Authorization: `Bearer ${key}` },
-      auth: { token: key, nodeId },
-    });
-    const hb = { nodeId, status: 'online', metrics };
-    s.on('connect', () => {
-      connected++;
-      epochs[i] = book.up();
-      s.emit('heartbeat', hb, () => undefined);
-    });
-    s.on('disconnect', () => {
-      connected--;
-      book.down(epochs[i]!);
-    });
-    s.io.on('reconnect_attempt', () => book.attempt(0));
-    s.io.on('reconnect_error', () => book.failed());
-    for (const e of ['start_instance', 'stop_instance', 'drain_node']) s.on(e, (_p: unknown, ack?: (r: unknown) => void) => ack?.({ ok: false }));
-    sockets.push(s);
-  };
-  let next = 0;
-  const perTick = Math.max(1, Math.round(f.ramp / 100));
-  const ramp = setInterval(() => {
-    for (let k = 0; k < perTick && next < f.agents; k++) add(next++);
-    if (next >= f.agents) clearInterval(ramp);
-  }, 10);
-  // One timer for every heartbeat (not one per agent), spreading them over the interval.
-  let hbAt = 0;
-  const hbTimer = setInterval(() => {
-    const n = Math.ceil(sockets.length / (f.heartbeatS * 10));
-    for (let k = 0; k < n && sockets.length > 0; k++) {
-      const s = sockets[hbAt++ % sockets.length]!;
-      if (s.connected) s.emit('heartbeat', { nodeId: (s.auth as { nodeId: string }).nodeId, status: 'online', metrics }, () => undefined);
+/** The agent processes of one variant, as one fleet. */
+class Slices {
+  private readonly counts: number[];
+  private readonly children: ChildProcess[] = [];
+  constructor(variant: Variant, url: string, f: Flags, procs: number) {
+    this.counts = new Array<number>(procs).fill(0);
+    const file = fileURLToPath(new URL('./storm-child.ts', import.meta.url));
+    for (let k = 0; k < procs; k++) {
+      const start = Math.floor((k * f.agents) / procs);
+      const end = Math.floor(((k + 1) * f.agents) / procs);
+      const child = fork(file, [], { execArgv: ['--conditions=source', '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      child.on('message', (m: FromChild) => {
+        if (m.type === 'connected') this.counts[k] = m.n;
+      });
+      const sourceAddress = f.agents > 25_000 ? `127.0.0.${k + 2}` : null;
+      this.send(child, { type: 'start', spec: { variant, url, seed: f.seed, agents: f.agents, start, end, ramp: f.ramp / procs, heartbeatS: f.heartbeatS, sourceAddress } });
+      this.children.push(child);
     }
-  }, 100);
-  return {
-    connected: () => connected,
-    book,
-    report,
-    dropAll() {
-      // The engine's close is the path a network failure takes: socket.io-client then reconnects by its policy.
-      for (const s of sockets) if (s.connected) s.io.engine.close();
-    },
-    async stop() {
-      clearInterval(ramp);
-      clearInterval(hbTimer);
-      for (const s of sockets) s.close();
-      await sleep(50);
-    },
-  };
+  }
+  private send(c: ChildProcess, m: ToChild): void {
+    if (c.connected) c.send(m);
+  }
+  connected(): number {
+    return this.counts.reduce((a, b) => a + b, 0);
+  }
+  storm(drop: boolean, mode: Flags['mode'], t0: number): void {
+    const storm = { index: 1, mode, wallMs: Date.now(), atMs: performance.now() - t0, drop };
+    for (const c of this.children) this.send(c, { type: 'storm', storm });
+  }
+  /** Ends the watch in every process; their storm records merged (bins add). */
+  async finish(): Promise<StormJSON> {
+    const lists = await Promise.all(
+      this.children.map(
+        (c) =>
+          new Promise<StormJSON[]>((resolve) => {
+            const on = (m: FromChild) => {
+              if (m.type !== 'storms') return;
+              c.off('message', on);
+              resolve(m.storms as StormJSON[]);
+            };
+            c.on('message', on);
+            this.send(c, { type: 'finish' });
+          }),
+      ),
+    );
+    return mergeStorms(lists)[0]!;
+  }
+  async stop(): Promise<void> {
+    await Promise.all(
+      this.children.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            if (c.exitCode !== null || c.signalCode !== null) return resolve();
+            c.once('exit', () => resolve());
+            this.send(c, { type: 'stop' });
+            setTimeout(() => c.kill('SIGKILL'), 30_000).unref();
+          }),
+      ),
+    );
+  }
 }
 
 interface Figures extends StormFigures {
@@ -209,6 +183,8 @@ interface Figures extends StormFigures {
   overflows: number | null;
   drops: number | null;
   load: string;
+  /** Mean attempts per second while the control plane was down (restart; the whole watch for a partition, which has no down time). */
+  downRate: number;
 }
 
 async function runOnce(variant: Variant, f: Flags): Promise<Figures> {
@@ -216,34 +192,47 @@ async function runOnce(variant: Variant, f: Flags): Promise<Figures> {
   const dir = await mkdtemp(join(tmpdir(), 'fw-bench-storm-'));
   const keysFile = join(dir, 'keys.txt');
   await writeFile(keysFile, Array.from({ length: f.agents }, (_, i) => plan.agent(i).key).join('\n'));
-  const args = (port: number) => ['--keys', keysFile, '--ephemeral', '--fleet-port', String(port)];
+  const procs = Math.ceil(f.agents / f.perProcess);
+  const workers = procs > 1 ? ['--workers', String(procs)] : [];
+  const args = (port: number) => ['--keys', keysFile, '--ephemeral', '--fleet-port', String(port), ...workers];
   let mock: MockProcess = await startMockProcess(args(0));
   const port = mock.fleetPort;
   const t0 = performance.now();
-  const fleet = variant === 'sim' ? simFleet(plan, mock.fleetUrl, f) : rawFleet(plan, mock.fleetUrl, f);
+  const fleet = new Slices(variant, mock.fleetUrl, f, procs);
   try {
-    process.stdout.write(`  ${variant}: ramping ${f.agents} agents… `);
+    process.stdout.write(`  ${variant}: ramping ${f.agents} agents in ${procs} process(es)${workers.length ? `, mock --workers ${procs}` : ''}… `);
     if (!(await until(() => fleet.connected() === f.agents, 180_000))) throw new Error(`only ${fleet.connected()} of ${f.agents} connected after 180 s`);
     const rampS = (performance.now() - t0) / 1000;
     console.log(`connected in ${rampS.toFixed(1)} s; settling ${f.settleS} s`);
     await sleep(f.settleS * 1000);
 
     const before = await synOverflows();
-    fleet.book.begin({ index: 1, mode: f.mode, wallMs: Date.now(), atMs: performance.now() - t0, drop: f.mode === 'partition' }, f.agents, fleet.connected());
+    const partition = f.mode === 'partition';
+    const victims = partition ? [] : [mock.pid, ...(await childPids(mock.pid))];
+    fleet.storm(partition, f.mode, t0);
     const tKill = performance.now();
     let downMs = 0;
-    if (f.mode === 'partition') fleet.dropAll();
-    else {
+    if (!partition) {
+      // The primary and its workers die together, as when the machine or container goes.
+      for (const pid of victims.slice(1)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+      }
       await mock.stop('SIGKILL');
+      await until(() => victims.slice(1).every((pid) => !alive(pid)), 10_000);
       mock = await startMockProcess(args(port));
       downMs = performance.now() - tKill;
     }
-    await until(() => fleet.connected() === f.agents && performance.now() - tKill > downMs + 100, f.watchS * 1000);
-    await sleep(1000); // the last second's attempts and any relapse
-    fleet.book.finish();
+    // The children report every 200 ms: wait for all back, then a second more for stragglers' attempts and relapses.
+    await until(() => fleet.connected() === f.agents && performance.now() - tKill > downMs + 300, f.watchS * 1000);
+    await sleep(1000);
+    const storm = await fleet.finish();
     const after = await synOverflows();
-    const storm = fleet.report.storms[0]!;
     storm.downMs = Math.round(downMs);
+    console.log(`  ${variant}: attempts per second from the storm: ${storm.attempts.join(' ')}`);
     return {
       ...stormFigures(storm),
       variant,
@@ -252,6 +241,7 @@ async function runOnce(variant: Variant, f: Flags): Promise<Figures> {
       overflows: before && after ? after.overflows - before.overflows : null,
       drops: before && after ? after.drops - before.drops : null,
       load: loadavg().map((x) => x.toFixed(2)).join(' '),
+      downRate: downMs > 1000 ? Math.round(storm.attempts.slice(0, Math.floor(downMs / 1000)).reduce((a, b) => a + b, 0) / Math.floor(downMs / 1000)) : 0,
     };
   } finally {
     await fleet.stop();
@@ -260,17 +250,26 @@ async function runOnce(variant: Variant, f: Flags): Promise<Figures> {
   }
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const s1 = (ms: number | null) => (ms === null ? 'never' : `${(ms / 1000).toFixed(1)} s`);
 const NAMES: Record<Variant, string> = { sim: 'fleetwire-sim (full jitter, RampGate)', raw: 'raw socket.io-client (default reconnect)' };
 
 function table(rows: Figures[]): string {
   const out = [
-    '| agents | storm | agents are | down (kill → listening) | 99 % back | 100 % back | 100 % after listening | attempts | peak attempts/s | failed attempts | SYN overflows | listen drops | load avg (1 5 15) |',
-    '|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| agents | storm | agents are | down (kill → listening) | 99 % back | 100 % back | 100 % after listening | attempts | peak attempts/s | mean attempts/s while down | failed attempts | SYN overflows | listen drops | load avg (1 5 15) |',
+    '|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const r of rows) {
     out.push(
-      `| ${r.agents} | ${r.mode} | ${NAMES[r.variant]} | ${s1(r.downMs)} | ${s1(r.to99Ms)} | ${s1(r.to100Ms)} | ${s1(r.to100Ms === null ? null : r.to100Ms - r.downMs)} | ${r.attempts} | ${r.peakAttemptsPerSec} | ${r.failedAttempts} | ${r.overflows ?? 'n/a'} | ${r.drops ?? 'n/a'} | ${r.load} |`,
+      `| ${r.agents} | ${r.mode} | ${NAMES[r.variant]} | ${s1(r.downMs)} | ${s1(r.to99Ms)} | ${s1(r.to100Ms)} | ${s1(r.to100Ms === null ? null : r.to100Ms - r.downMs)} | ${r.attempts} | ${r.peakAttemptsPerSec} | ${r.downRate || 'n/a'} | ${r.failedAttempts} | ${r.overflows ?? 'n/a'} | ${r.drops ?? 'n/a'} | ${r.load} |`,
     );
   }
   const sim = rows.find((r) => r.variant === 'sim');
@@ -294,7 +293,6 @@ async function main(): Promise<void> {
     const r = await runOnce(v, f);
     console.log(`  ${v}: down ${s1(r.downMs)}, 99 % back ${s1(r.to99Ms)}, 100 % ${s1(r.to100Ms)}, ${r.attempts} attempts (peak ${r.peakAttemptsPerSec}/s, ${r.failedAttempts} failed)`);
     rows.push(r);
-    (globalThis as { gc?: () => void }).gc?.();
   }
   console.log(`\n${table(rows)}`);
   process.exit(0);
