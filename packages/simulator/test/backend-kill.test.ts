@@ -12,7 +12,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it, onTestFinished } from 'vitest';
 import { FleetPlan } from '../src/model/fleet-plan.js';
 import { runSlice, waitFor, type SliceRun } from './helpers.js';
 import { startMockProcess, factKey, type FactJson, type MockProcess } from '../../../test-support/mock-process.js';
@@ -20,16 +20,6 @@ import { startCmd, until } from '../../../test-support/index.js';
 
 const AGENTS = 60;
 const RESTARTS = 3;
-let run: SliceRun | null = null;
-let mock: MockProcess | null = null;
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  await run?.slice.stop();
-  run = null;
-  await mock?.stop('SIGKILL');
-  mock = null;
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
 
 /** Starts rentals round-robin through the admin API until stopped; failures while the backend is down are expected. */
 function renter(getMock: () => MockProcess | null, nodeIds: string[]) {
@@ -50,6 +40,15 @@ function renter(getMock: () => MockProcess | null, nodeIds: string[]) {
 const facts = async (m: MockProcess) => (await m.get<{ facts: FactJson[] }>('/api/facts')).facts;
 
 async function chaos(signal: 'SIGKILL' | 'SIGTERM'): Promise<void> {
+  // State of its own: the two variants run at the same time (each spends most of it waiting).
+  let run: SliceRun | null = null;
+  let mock: MockProcess | null = null;
+  const cleanups: (() => unknown)[] = [];
+  onTestFinished(async () => {
+    await run?.slice.stop();
+    await mock?.stop('SIGKILL');
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
   const seed = `kill-${signal}`;
   const plan = new FleetPlan({ seed, agents: AGENTS, gpus: 4 });
   const dir = await mkdtemp(join(tmpdir(), 'fw-chaos-'));
@@ -66,6 +65,7 @@ async function chaos(signal: 'SIGKILL' | 'SIGTERM'): Promise<void> {
   await waitFor(() => run!.slice.connectedCount === AGENTS, `all ${AGENTS} agents connected`, 60_000);
   const nodeIds = run.slice.agents.map((a) => a.identity.nodeId);
   const rent = renter(() => mock, nodeIds);
+  cleanups.push(() => rent.stop());
 
   let fromLastKill = 0;
   for (let k = 0; k < RESTARTS; k++) {
@@ -114,9 +114,9 @@ async function chaos(signal: 'SIGKILL' | 'SIGTERM'): Promise<void> {
   }
 }
 
-it(`${AGENTS} agents with rentals; the mock SIGKILLed and restarted ${RESTARTS}×: all back, every fact since the last kill recorded once`, () => chaos('SIGKILL'), 400_000);
+it.concurrent(`${AGENTS} agents with rentals; the mock SIGKILLed and restarted ${RESTARTS}×: all back, every fact since the last kill recorded once`, () => chaos('SIGKILL'), 400_000);
 
 // This variant hung until 2026-12-02: a SIGTERMed mock waited for ever on upgrades taken by nobody
 // during its shutdown (CLOSE_WAIT sockets of agents that had given up); http-host.ts now destroys what
 // is left after a grace, and test/close-bounded.test.ts in mock-backend pins that down.
-it(`${AGENTS} agents with rentals; the mock SIGTERMed with --state-file and restarted ${RESTARTS}×: every fact of the run recorded once`, () => chaos('SIGTERM'), 400_000);
+it.concurrent(`${AGENTS} agents with rentals; the mock SIGTERMed with --state-file and restarted ${RESTARTS}×: every fact of the run recorded once`, () => chaos('SIGTERM'), 400_000);
