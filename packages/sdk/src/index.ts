@@ -9,7 +9,7 @@ export { Backoff, DEFAULT_BACKOFF, CONTROL_PLANE_DOCUMENTED_BACKOFF, type Backof
 export { TransitionCodes, type ConnectionState, type StateTransition, type TransitionCode } from './core/state.js';
 export type { FleetwireClient, ClientEvents, ConnectOptions, ConnectedInfo, DisconnectedInfo, RetryInfo } from './core/client.js';
 export type { TokenSource } from './core/inbound.js';
-export { Reconnector, type ReconnectOptions, type Failure } from './core/reconnector.js';
+export { Reconnector, type ReconnectOptions, type RetryTimer, type Failure } from './core/reconnector.js';
 export { AckOutbox, type OutboxOptions, type OutboxEntry } from './core/outbox.js';
 export { SendQueue } from './core/send-queue.js';
 export { TypedEmitter } from './core/emitter.js';

@@ -18,6 +18,25 @@ function setup(opts: ConstructorParameters<typeof Reconnector>[0] = {}) {
 }
 
 describe('Reconnector', () => {
+  it('a retryTimer option runs the backoff delay instead of setTimeout; stop() clears it', () => {
+    const armed: { fn: () => void; ms: number; cleared: boolean }[] = [];
+    const s = setup({
+      retryTimer: {
+        set: (fn, ms) => armed.push({ fn, ms, cleared: false }) - 1,
+        clear: (h) => (armed[h as number]!.cleared = true),
+      },
+    });
+    s.r.start();
+    s.r.failed({ code: TransitionCodes.CONNECT_FAILED, reason: 'ECONNREFUSED' });
+    expect(armed.map((a) => a.ms)).toEqual([500]);
+    armed[0]!.fn();
+    expect(s.attempts()).toBe(2);
+    s.r.failed({ code: TransitionCodes.CONNECT_FAILED, reason: 'ECONNREFUSED' });
+    expect(armed).toHaveLength(2);
+    s.r.stop();
+    expect(armed[1]!.cleared).toBe(true);
+  });
+
   it('retries a failed attempt after the backoff delay and reaches connected', () => {
     vi.useFakeTimers();
     const s = setup();

@@ -21,7 +21,27 @@ export interface ReconnectOptions {
   retryOnAuthFailure?: boolean;
   /** Reconnect at all after a lost connection or a failed attempt. Default true. */
   reconnect?: boolean;
+  /**
+   * Runs the retry timer (the backoff delay before the next attempt). Default:
+   * `setTimeout` / `clearTimeout`. A simulator with thousands of agents passes
+   * one shared timer (e.g. a timer wheel) so a reconnect storm does not arm one
+   * timer per agent.
+   */
+  retryTimer?: RetryTimer;
 }
+
+/** One-shot timers, as the reconnect loop needs them (see {@link ReconnectOptions.retryTimer}). */
+export interface RetryTimer {
+  /** Calls `fn` once after `ms`; returns a handle for clear(). */
+  set(fn: () => void, ms: number): unknown;
+  /** Cancels a pending set(); a no-op when it already ran. */
+  clear(handle: unknown): void;
+}
+
+const plainTimers: RetryTimer = {
+  set: (fn, ms) => setTimeout(fn, ms),
+  clear: (h) => clearTimeout(h as TimerHandle),
+};
 
 export interface Failure {
   code: TransitionCode;
@@ -96,7 +116,8 @@ export class Reconnector {
   readonly machine: StateMachine;
   private readonly backoff: Backoff;
   /** The one pending retry, if any (a single handle, not a set: this object exists once per agent). */
-  private retryTimer: TimerHandle | null = null;
+  private retryTimer: unknown = null;
+  private readonly timers: RetryTimer;
   /**
    * True between an attempt() and the opened()/failed() that answers it. An
    * opened() with no attempt in flight is a stale report about a transport the
@@ -115,6 +136,7 @@ export class Reconnector {
     private readonly hooks: ReconnectorHooks,
   ) {
     this.backoff = new Backoff(options.backoff);
+    this.timers = options.retryTimer ?? plainTimers;
     this.machine = new StateMachine((t) => hooks.onTransition(t));
   }
 
@@ -194,7 +216,7 @@ export class Reconnector {
     if (s === 'connected') this.hooks.onDisconnected?.(disconnectInfo(f, true));
     this.hooks.onRetryScheduled?.({ attempt: this.backoff.attempts, delayMs: delay, code: f.code, reason: f.reason, ...(f.error && { error: f.error }) });
     this.cancelRetry();
-    this.retryTimer = setTimeout(() => {
+    this.retryTimer = this.timers.set(() => {
       this.retryTimer = null;
       if (this.machine.state === 'reconnecting') this.runAttempt();
     }, delay);
@@ -225,7 +247,7 @@ export class Reconnector {
   }
 
   private cancelRetry(): void {
-    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    if (this.retryTimer !== null) this.timers.clear(this.retryTimer);
     this.retryTimer = null;
   }
 }

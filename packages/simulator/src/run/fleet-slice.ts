@@ -5,7 +5,7 @@
  * for. The agents speak the slice's dialect: fleet (SimAgent), monitor or
  * vstats (ws-agents.ts); ramp, chaos and the connected gauge are the same.
  */
-import type { IoFactory, SharedScheduler } from '@fleetwire/sdk';
+import type { IoFactory, RetryTimer, SharedScheduler } from '@fleetwire/sdk';
 import { io as socketIoClient } from 'socket.io-client';
 import type { ChaosOptions, Dialect, FleetTransport } from '../cli/args.js';
 import type { FleetPlan } from '../model/fleet-plan.js';
@@ -20,7 +20,7 @@ import type { SliceAgent } from './slice-agent.js';
 import { SimMonitorAgent, SimVStatsAgent } from './ws-agents.js';
 import { leanIo } from '../transport/lean-io.js';
 import { defaultHub } from '../transport/hub.js';
-import { wheelScheduler } from '../transport/wheel-scheduler.js';
+import { wheelRetryTimer, wheelScheduler } from '../transport/wheel-scheduler.js';
 
 export interface SliceOptions {
   /** What the agents speak. Default 'fleet'. */
@@ -106,6 +106,8 @@ export class FleetSlice<A extends SliceAgent = SimAgent> {
   };
   /** The `io` factory every fleet agent of the slice gets (chaos wraps it per agent). */
   private readonly io: IoFactory;
+  /** Fleet agents' reconnect backoff timers, on the same wheel. */
+  private readonly retryTimer: RetryTimer;
   /** Reconnect-storm bookkeeping; null unless `storms` was asked for. */
   readonly stormBook: StormBook | null;
   /** Agents whose first connection attempt has not ended yet. */
@@ -121,6 +123,7 @@ export class FleetSlice<A extends SliceAgent = SimAgent> {
     this.scheduler = wheelScheduler(defaultHub().wheel, { spread: true, random: () => spread.float() });
     this.allConnected = new Promise((r) => (this.allConnectedResolve = r));
     this.io = o.transport === 'socket.io-client' ? (socketIoClient as unknown as IoFactory) : leanIo();
+    this.retryTimer = wheelRetryTimer(defaultHub().wheel);
     this.stormBook = o.storms ? new StormBook(o.report) : null;
     o.report.setGauge(G.target, o.end - o.start);
     o.report.setGauge(G.connected, 0);
@@ -219,6 +222,7 @@ export class FleetSlice<A extends SliceAgent = SimAgent> {
         ...(o.lifecycle ? { lifecycle: o.lifecycle } : {}),
         ...(o.onEvent ? { onEvent: o.onEvent } : {}),
         ...(o.ackTimeoutMs ? { ackTimeoutMs: o.ackTimeoutMs } : {}),
+        retryTimer: this.retryTimer,
       });
     } else {
       const ws = {

@@ -8,7 +8,7 @@
  * no second periodic task), and lifecycle timers exist only while a rental is
  * starting, stopping or due to fail.
  */
-import { ErrorCodes, FleetAgent, type FleetwireError, type IoFactory, type StartResult } from '@fleetwire/sdk';
+import { ErrorCodes, FleetAgent, type FleetwireError, type IoFactory, type RetryTimer, type StartResult } from '@fleetwire/sdk';
 import type { AgentIdentity } from '../model/fleet-plan.js';
 import { HostModel, randomHostSpec } from '../model/host.js';
 import { LifecyclePlanner, type LifecycleOptions } from '../model/lifecycle.js';
@@ -36,6 +36,8 @@ export interface SimAgentOptions extends SliceAgentOptions {
   /** Receives every lifecycle event as the agent emits it (first emission only for re-reports). Off by default. */
   onEvent?: (e: EmittedEvent) => void;
   ackTimeoutMs?: number;
+  /** Runs the reconnect loop's backoff timer (a slice passes the process's timer wheel). Default setTimeout. */
+  retryTimer?: RetryTimer;
 }
 
 const now = (): number => performance.now();
@@ -80,6 +82,7 @@ export class SimAgent implements SliceAgent {
       nodeId: id.nodeId,
       heartbeatIntervalMs: opts.heartbeatIntervalMs,
       ...(opts.ackTimeoutMs ? { ackTimeoutMs: opts.ackTimeoutMs } : {}),
+      ...(opts.retryTimer ? { retryTimer: opts.retryTimer } : {}),
       scheduler: opts.scheduler,
       metrics: () => this.metrics(),
       onStartInstance: (cmd) => this.start(cmd),

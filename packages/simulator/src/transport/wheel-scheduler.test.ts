@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TimerWheel } from './wheel.js';
-import { wheelScheduler } from './wheel-scheduler.js';
+import { wheelRetryTimer, wheelScheduler } from './wheel-scheduler.js';
 
 function clockedWheel() {
   let t = 0;
@@ -56,5 +56,29 @@ describe('wheelScheduler', () => {
 
   it('refuses a non-positive interval', () => {
     expect(() => wheelScheduler(new TimerWheel()).every(0, () => {})).toThrow(/intervalMs must be > 0/);
+  });
+});
+
+describe('wheelRetryTimer', () => {
+  const timeouts = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+  it('fires once after its delay, a cleared one never; keeps the process alive only while one is pending', () => {
+    const { wheel, at } = clockedWheel();
+    const t = wheelRetryTimer(wheel);
+    const before = timeouts();
+    const fired: string[] = [];
+    t.set(() => fired.push('a'), 100);
+    const b = t.set(() => fired.push('b'), 50);
+    expect(timeouts()).toBeGreaterThan(before);
+    t.clear(b);
+    at(60);
+    expect(fired).toEqual([]);
+    at(100);
+    expect(fired).toEqual(['a']);
+    at(300);
+    expect(fired).toEqual(['a']);
+    t.clear(b); // twice, and after the other fired: harmless
+    wheel.stop();
+    expect(timeouts()).toBe(before);
   });
 });

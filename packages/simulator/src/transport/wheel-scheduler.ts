@@ -11,7 +11,7 @@
  * previous due time (no drift), or one interval from now if the loop stalled
  * past it (a stalled task runs once, not once per missed period).
  */
-import type { SharedScheduler } from '@fleetwire/sdk';
+import type { RetryTimer, SharedScheduler } from '@fleetwire/sdk';
 import type { TimerWheel, WheelEntry } from './wheel.js';
 
 export interface WheelSchedulerOptions {
@@ -67,6 +67,53 @@ export function wheelScheduler(wheel: TimerWheel, o: WheelSchedulerOptions = {})
         t.live = false;
       }
       tasks.clear();
+    },
+  };
+}
+
+class Retry implements WheelEntry {
+  due = 0;
+  live = false;
+  constructor(
+    private readonly fn: () => void,
+    private readonly done: () => void,
+  ) {}
+  onWheel(): void {
+    this.done();
+    this.fn();
+  }
+  cancel(): void {
+    if (!this.live) return;
+    this.live = false;
+    this.done();
+  }
+}
+
+/**
+ * The reconnect loop's retry timer (FleetAgent's `retryTimer` option) on
+ * `wheel`: a reconnect storm of 50,000 agents arms 50,000 wheel entries, not
+ * 50,000 libuv timers. The wheel's own timer does not keep the process alive
+ * (closed sockets leave lazily cancelled deadlines behind), but a pending
+ * retry must, as a plain setTimeout would: one ref'd keep-alive while any is pending.
+ */
+export function wheelRetryTimer(wheel: TimerWheel): RetryTimer {
+  let pending = 0;
+  let keepAlive: ReturnType<typeof setInterval> | null = null;
+  const done = () => {
+    if (--pending === 0 && keepAlive !== null) {
+      clearInterval(keepAlive);
+      keepAlive = null;
+    }
+  };
+  return {
+    set(fn, ms) {
+      const r = new Retry(fn, done);
+      r.due = wheel.now() + ms;
+      if (pending++ === 0) keepAlive = setInterval(() => {}, 1 << 30);
+      return wheel.add(r);
+    },
+    clear(handle) {
+      (handle as Retry).cancel();
     },
   };
 }
