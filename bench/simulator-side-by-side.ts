@@ -118,13 +118,15 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 const get = (round: Result[], v: string) => round.find((x) => x.variant === v)!;
+// Without raw among the variants (a profile of one variant), there is nothing to divide by: ratios print as –.
+const hasRaw = VARIANTS.includes('raw');
 const span = (xs: number[]) => (xs.length > 1 ? ` (${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)})` : '');
 console.log(`\n| variant | CPU µs / acked heartbeat | × raw | peak RSS / agent | × raw | ack p50 | ack p99 | acked in hold |`);
 console.log(`|---|---:|---:|---:|---:|---:|---:|---:|`);
 for (const v of VARIANTS) {
   const rs = results.map((round) => get(round, v));
-  const cpuRatios = results.map((round) => get(round, v).cpuUsPerAck / get(round, 'raw').cpuUsPerAck);
-  const rssRatios = results.map((round) => get(round, v).rssPerAgentB / get(round, 'raw').rssPerAgentB);
+  const cpuRatios = hasRaw ? results.map((round) => get(round, v).cpuUsPerAck / get(round, 'raw').cpuUsPerAck) : [NaN];
+  const rssRatios = hasRaw ? results.map((round) => get(round, v).rssPerAgentB / get(round, 'raw').rssPerAgentB) : [NaN];
   console.log(
     `| ${v} | ${median(rs.map((x) => x.cpuUsPerAck)).toFixed(1)} | ${median(cpuRatios).toFixed(2)}×${span(cpuRatios)} | ` +
       `${(median(rs.map((x) => x.rssPerAgentB)) / 1024).toFixed(1)} KB | ${median(rssRatios).toFixed(2)}×${span(rssRatios)} | ` +
