@@ -2,7 +2,8 @@
  * The two child processes of bench/mock-backend-cpu.ts (not a bench of its own).
  *
  *   --role=host --backend=<path to backend.ts>   runs startMockBackend() from that file
- *       (today's tree or a baseline worktree) and answers `cpu` with process.cpuUsage()
+ *       (today's tree or a baseline worktree) and answers `cpu` with process.cpuUsage();
+ *       --backend=bare: a bare Socket.IO server whose /fleet only acks (the floor)
  *   --role=load --url=<fleet url> --agents=N --interval-ms=MS
  *       N socket.io-client agents heartbeating every MS with acks, spread evenly by one
  *       shared 10 ms tick (no per-agent timers); answers `acks` with the count so far
@@ -16,9 +17,21 @@ const send = (m: unknown) => process.send?.(m);
 // The parent is the only reason to live: a bench that died must not leave children behind.
 process.on('disconnect', () => process.exit(0));
 
+/** Socket.IO on /fleet that acks every heartbeat and does nothing else: what any Socket.IO server pays. */
+async function bareSocketIo(): Promise<{ fleetUrl: string; close(): Promise<void> }> {
+  const [{ createServer }, { Server }] = await Promise.all([import('node:http'), import('socket.io')]);
+  const http = createServer();
+  const io = new Server(http, { serveClient: false, transports: ['websocket'] });
+  io.of('/fleet').on('connection', (s) => s.on('heartbeat', (_p: unknown, ack: (r: unknown) => void) => ack({ success: true })));
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  return { fleetUrl: `http://127.0.0.1:${(http.address() as { port: number }).port}`, close: () => io.close() };
+}
+
 async function host(backendPath: string): Promise<void> {
-  const { startMockBackend } = (await import(pathToFileURL(backendPath).href)) as typeof import('../packages/mock-backend/src/backend.js');
-  const b = await startMockBackend({ ephemeral: true, ports: { admin: false } });
+  const b =
+    backendPath === 'bare'
+      ? await bareSocketIo()
+      : await ((await import(pathToFileURL(backendPath).href)) as typeof import('../packages/mock-backend/src/backend.js')).startMockBackend({ ephemeral: true, ports: { admin: false } });
   // --prof: profile only the measured window (not start-up and the connect burst).
   const { Session } = await import('node:inspector');
   const inspector = new Session();

@@ -1,9 +1,10 @@
 /**
  * Backend CPU per acked fleet heartbeat: this tree's mock against a baseline commit's
- * mock, in one run (issue 16: target ≤ 0.7× of the baseline).
+ * mock, in one run (issue 16: target ≤ 0.7× of the baseline), and a bare Socket.IO
+ * server that only acks — the floor any mock speaking fleet's Socket.IO pays.
  *
  *   npm run bench -- mock-backend-cpu [--baseline=<commit>] [--agents=3000] [--interval=2]
- *                                     [--seconds=20] [--rounds=2] [--prof]
+ *                                     [--seconds=20] [--rounds=2] [--prof] [--no-bare]
  *
  * The baseline commit is checked out once into a git worktree under
  * node_modules/.cache/fleetwire-bench/ (so its imports resolve through this tree's
@@ -111,6 +112,8 @@ async function main(): Promise<void> {
   const contenders = [
     { name: `baseline ${baseCommit}`, path: `${baselineTree(baseCommit)}/packages/mock-backend/src/backend.ts` },
     { name: 'this tree', path: `${ROOT}packages/mock-backend/src/backend.ts` },
+    // The floor: what Socket.IO itself costs per ack, with no validation, state or metrics.
+    ...(process.argv.includes('--no-bare') ? [] : [{ name: 'bare Socket.IO', path: 'bare' }]),
   ];
   const o = { agents, intervalMs: intervalS * 1000, warmMs: 5000, measureMs: seconds * 1000, prof };
   const la = () => loadavg().map((x) => x.toFixed(2)).join(' ');
@@ -128,10 +131,12 @@ async function main(): Promise<void> {
     const s = [...xs].sort((a, b) => a - b);
     return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
   };
-  const [base, cand] = contenders.map((c) => median(results.get(c.name)!.map((p) => p.cpuUsPerAck))) as [number, number];
-  console.log(`\nmedian backend CPU per acked heartbeat: baseline ${base.toFixed(1)} µs, this tree ${cand.toFixed(1)} µs`);
+  const [base, cand, bare] = contenders.map((c) => median(results.get(c.name)!.map((p) => p.cpuUsPerAck))) as [number, number, number | undefined];
+  console.log(`\nmedian backend CPU per acked heartbeat: baseline ${base.toFixed(1)} µs, this tree ${cand.toFixed(1)} µs${bare === undefined ? '' : `, bare Socket.IO ${bare.toFixed(1)} µs`}`);
   const ratio = cand / base;
-  console.log(`ratio this tree / baseline: ${ratio.toFixed(2)}×  ${ratio <= 0.7 ? '(meets ≤ 0.7×)' : '(above the 0.7× target)'}   load average ${la()}`);
+  console.log(`ratio this tree / baseline: ${ratio.toFixed(2)}×  ${ratio <= 0.7 ? '(meets ≤ 0.7×)' : '(above the 0.7× target)'}`);
+  if (bare !== undefined) console.log(`ratio bare Socket.IO / baseline: ${(bare / base).toFixed(2)}×  (the floor for any mock on Socket.IO)   this tree / bare: ${(cand / bare).toFixed(2)}×`);
+  console.log(`load average ${la()}`);
 }
 
 main().then(() => process.exit(0), (err) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Registry } from 'prom-client';
+import { AggregatorRegistry, Registry } from 'prom-client';
 import { Tally } from './tally.js';
 import { BatchedHistogram } from './batched-histogram.js';
 
@@ -37,5 +37,20 @@ describe('BatchedHistogram', () => {
     expect(json.find((m) => m.name === 'x_seconds')).toMatchObject({ type: 'histogram', aggregator: 'sum' });
     h.reset();
     expect(await registry.metrics()).not.toContain('x_seconds_count');
+  });
+
+  it('sums across processes in prom-client\'s AggregatorRegistry (cluster mode)', async () => {
+    const worker = async (values: number[]) => {
+      const registry = new Registry();
+      const h = new BatchedHistogram({ name: 'y_seconds', help: 'test', labelName: 'event', buckets: [0.01, 0.1], registers: [registry] });
+      for (const v of values) h.observe('heartbeat', v);
+      return registry.getMetricsAsJSON();
+    };
+    const merged = AggregatorRegistry.aggregate([await worker([0.005, 0.05]), await worker([0.5])]);
+    const text = await merged.metrics();
+    expect(text).toContain('y_seconds_bucket{le="0.01",event="heartbeat"} 1');
+    expect(text).toContain('y_seconds_bucket{le="0.1",event="heartbeat"} 2');
+    expect(text).toContain('y_seconds_bucket{le="+Inf",event="heartbeat"} 3');
+    expect(text).toContain('y_seconds_count{event="heartbeat"} 3');
   });
 });
