@@ -8,6 +8,7 @@ import type { KeyStore } from '../keys.js';
 import type { ServeCommand } from './args.js';
 import { watchParent, writePidFile } from './lifetime.js';
 import { FW } from '../cluster/ops.js';
+import { DEFAULT_SHUTDOWN_GRACE_MS } from '../shutdown.js';
 
 export async function serveCluster(cmd: ServeCommand, keys: KeyStore | undefined): Promise<number> {
   return cluster.isPrimary ? primary(cmd, keys) : worker(cmd, keys);
@@ -41,7 +42,9 @@ async function primary(cmd: ServeCommand, keys: KeyStore | undefined): Promise<n
     if (stopping) return resolveDone(130);
     stopping = true;
     if (!cmd.json && code === 0) process.stdout.write(`\n${why}: stopping the workers…\n`);
-    run.stop().then(
+    // Each worker bounds its own close by --shutdown-grace; the primary SIGKILLs a worker only
+    // if it is still there well after that (a worker that hangs for another reason).
+    run.stop((cmd.options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS) + 10_000).then(
       () => (removePid(), resolveDone(code)),
       (err) => {
         removePid();
