@@ -3,9 +3,10 @@
  * then stopped reading (its send buffer full), an HTTP keep-alive socket and an
  * upgrade request that never finished its headers are all ended within the
  * --shutdown-grace bound, next to normal agents, and --state-file is still written.
- * Before the bound, engine.io held the close until the silent peer drained (forever;
- * ws's own 30 s close timer was the only way out) and a half-sent request waited
- * for Node's headersTimeout (60 s and more).
+ * Before the bound, engine.io held the close until the silent peer drained and
+ * io.close() waited for every socket on the fleet port: the mock of 938e457 had not
+ * exited 14 minutes after SIGTERM in this very scenario (run killed); with every close
+ * step awaited unbounded, this test fails (the CLI's watchdog exits 1 after 16 s).
  */
 import { connect, type Socket } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
