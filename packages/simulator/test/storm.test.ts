@@ -17,7 +17,7 @@ import { sim } from './helpers.js';
 
 const SCHEMA = fileURLToPath(new URL('../report.schema.json', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'fleetwire-sim-storm-'));
-const out = { partition: join(dir, 'partition.json'), restart: join(dir, 'restart.json') };
+const out = { partition: join(dir, 'partition.json'), restart: join(dir, 'restart.json'), html: join(dir, 'partition.html') };
 const AGENTS = 50;
 const common = ['run', '--agents', String(AGENTS), '--ramp', '100', '--heartbeat-interval', '1s', '--live', 'off', '--scenario', 'storm', '--rentals-per-minute', '0'];
 
@@ -29,7 +29,7 @@ let stranded: Run;
 beforeAll(async () => {
   // Concurrently: each waits mostly on timers, and the three together take as long as the longest.
   [partition, restart, stranded] = await Promise.all([
-    sim([...common, '--workers', '2', '--storm-at', '3s', '--storm-count', '2', '--storm-every', '4s', '--duration', '12s', '--out', out.partition]),
+    sim([...common, '--workers', '2', '--storm-at', '3s', '--storm-count', '2', '--storm-every', '4s', '--duration', '12s', '--out', out.partition, '--html', out.html]),
     sim([...common, '--embedded-backend', 'child', '--storm-mode', 'restart', '--storm-at', '3s', '--duration', '12s', '--out', out.restart]),
     // Down for 6 s, and the run ends 2 s after the storm: the backend is not even back when it ends.
     sim([...common, '--storm-mode', 'restart', '--storm-down', '6s', '--storm-at', '3s', '--duration', '5s']),
@@ -60,6 +60,8 @@ describe('--scenario storm', () => {
       expect(f.attempts).toBeGreaterThanOrEqual(AGENTS);
       expect(f.peakAttemptsPerSec).toBeGreaterThan(0);
     }
+    const html = readFileSync(out.html, 'utf8');
+    expect(html).toMatch(/<h2>Reconnect storms<\/h2><table>.*<tr class="pass"><td>1<\/td><td>partition<\/td>.*<td>50 \/ 50<\/td>/s);
     expect(s[1]!.atMs - s[0]!.atMs).toBeGreaterThan(3000); // --storm-every 4s (the first may fire late, the second on time)
   });
 

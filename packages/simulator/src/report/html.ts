@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ReportJSON } from './report.js';
+import { stormFigures } from './storm.js';
 import type { ThresholdResult } from './thresholds.js';
 
 /** uPlot's browser build and stylesheet, read once from the installed package. */
@@ -87,6 +88,18 @@ export function renderHtml(input: HtmlInput): string {
     ...thresholds.map((t) => `<tr class="${t.pass ? 'pass' : 'fail'}"><td>${t.pass ? 'PASS' : 'FAIL'}</td><td>${esc(t.expr)}</td><td>actual ${esc(t.actualText)}</td></tr>`),
   ].join('');
   const errorRows = Object.entries(r.errors.byCode).map(([c, n]) => `<tr><td>${esc(c)}</td><td>${n}</td></tr>`).join('') || '<tr><td colspan="2">none</td></tr>';
+  const sec = (ms: number | null) => (ms === null ? 'never' : (ms / 1000).toFixed(1));
+  const stormRows = (r.storms ?? [])
+    .map(stormFigures)
+    .map(
+      (f) =>
+        `<tr class="${f.backAtEnd < f.target ? 'fail' : 'pass'}"><td>${f.index}</td><td>${f.mode}</td><td>${sec(f.atMs)}</td><td>${f.mode === 'restart' ? sec(f.downMs) : '–'}</td><td>${f.connectedBefore}</td>` +
+        `<td>${sec(f.to99Ms)}</td><td>${sec(f.to100Ms)}</td><td>${f.backAtEnd} / ${f.target}</td><td>${f.attempts}</td><td>${f.peakAttemptsPerSec}</td><td>${f.failedAttempts}</td></tr>`,
+    )
+    .join('');
+  const stormTable = stormRows
+    ? `<h2>Reconnect storms</h2><table><tr><th>storm</th><th>mode</th><th>at (s)</th><th>down (s)</th><th>connected before</th><th>99 % back (s)</th><th>100 % back (s)</th><th>back at end</th><th>attempts</th><th>peak attempts/s</th><th>failed attempts</th></tr>${stormRows}</table>`
+    : '';
   const eventRows = Object.entries(r.errors.connectionEvents).map(([c, n]) => `<tr><td>${esc(c)}</td><td>${n}</td></tr>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -105,6 +118,7 @@ tr.pass td:first-child{color:#15803d;font-weight:600}tr.fail td:first-child{colo
 <div class="meta">${esc(m.dialect)} · seed ${esc(m.seed)} · ${m.fleetAgents} agents in the fleet · shards ${esc(m.shards.join(' '))} · ${esc(m.startedAt)} → ${esc(m.endedAt)} (${(r.durationMs / 1000).toFixed(1)} s) · report schema v${r.version}</div>
 <h2>Thresholds</h2>
 <table><tr><th>verdict</th><th>rule</th><th>measured</th></tr>${thresholdRows}</table>
+${stormTable}
 <h2>Over time</h2>
 <div class="chart" data-chart="connected"></div>
 <div class="chart" data-chart="throughput"></div>
