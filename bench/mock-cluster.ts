@@ -9,7 +9,8 @@
  *   npm run bench -- mock-cluster                                  # 5,000 agents, 60 s, 1 round
  *   npm run bench -- mock-cluster --agents 2000 --duration 30 --rounds 2
  *
- * Flags: --agents N (5000) --duration S (60) --ramp R per s (500) --heartbeat S (5) --rounds K (1).
+ * Flags: --agents N (5000) --duration S (60) --ramp R per s (500) --heartbeat S (5) --rounds K (1)
+ * --variants single,workers-2[,workers-2-rr] (default single,workers-2).
  * The simulator runs as its own child process (`fleetwire-sim run --url …`), so the
  * backend's figures are its own. Prints the load average beside the figures.
  */
@@ -24,14 +25,31 @@ import { startMockProcess, type MockProcess } from '../test-support/mock-process
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const TICK_MS = 10; // USER_HZ is 100 on Linux: /proc/<pid>/stat times are in 10 ms ticks
 
-interface Flags { agents: number; durationS: number; ramp: number; heartbeatS: number; rounds: number }
+interface Flags { agents: number; durationS: number; ramp: number; heartbeatS: number; rounds: number; variants: string[] }
+
+/**
+ * The variants: one process; --workers 2 as shipped (the workers accept from the shared
+ * socket themselves, SCHED_NONE); --workers 2 with NODE_CLUSTER_SCHED_POLICY=rr (node:cluster's
+ * default round-robin: the primary accepts every connection and passes it over IPC).
+ */
+const VARIANTS: Record<string, { args: string[]; env?: Record<string, string> }> = {
+  single: { args: [] },
+  'workers-2': { args: ['--workers', '2'] },
+  'workers-2-rr': { args: ['--workers', '2'], env: { NODE_CLUSTER_SCHED_POLICY: 'rr' } },
+};
 
 function parseFlags(argv: string[]): Flags {
-  const f: Flags = { agents: 5000, durationS: 60, ramp: 500, heartbeatS: 5, rounds: 1 };
+  const f: Flags = { agents: 5000, durationS: 60, ramp: 500, heartbeatS: 5, rounds: 1, variants: ['single', 'workers-2'] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const [name, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const v = Number(inline ?? argv[++i]);
+    const raw = inline ?? argv[++i];
+    if (name === '--variants') {
+      f.variants = String(raw).split(',');
+      for (const v of f.variants) if (!VARIANTS[v]) throw new Error(`--variants: unknown ${v} (${Object.keys(VARIANTS).join(', ')})`);
+      continue;
+    }
+    const v = Number(raw);
     if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} needs a positive number`);
     if (name === '--agents') f.agents = Math.floor(v);
     else if (name === '--duration') f.durationS = v;
@@ -78,8 +96,17 @@ async function runSim(url: string, f: Flags, out: string): Promise<void> {
   if (code !== 0 && code !== 1) throw new Error(`fleetwire-sim exited ${code}: ${err.slice(-2000)}`);
 }
 
-async function variant(name: string, mockArgs: string[], f: Flags, dir: string): Promise<Result> {
-  const mock: MockProcess = await startMockProcess(['--ephemeral', '--backlog', '4096', ...mockArgs]);
+async function variant(name: string, f: Flags, dir: string): Promise<Result> {
+  const { args: mockArgs, env = {} } = VARIANTS[name]!;
+  const saved = { ...process.env };
+  Object.assign(process.env, env); // the child is spawned with this environment
+  let mock: MockProcess;
+  try {
+    mock = await startMockProcess(['--ephemeral', '--backlog', '4096', ...mockArgs]);
+  } finally {
+    for (const k of Object.keys(env)) if (saved[k] === undefined) delete process.env[k];
+    else process.env[k] = saved[k];
+  }
   const pids = [mock.pid, ...mock.workers];
   try {
     const cpu0 = (await Promise.all(pids.map(sample))).reduce((s, p) => s + (p?.cpuMs ?? 0), 0);
@@ -115,10 +142,10 @@ const results: Result[] = [];
 try {
   for (let round = 0; round < f.rounds; round++) {
     // Interleaved, alternating which goes first, so a neighbour's load hits both alike.
-    const order: [string, string[]][] = [['single', []], ['workers-2', ['--workers', '2']]];
+    const order = [...f.variants];
     if (round % 2 === 1) order.reverse();
-    for (const [name, args] of order) {
-      const r = await variant(name, args, f, dir);
+    for (const name of order) {
+      const r = await variant(name, f, dir);
       results.push(r);
       console.error(`round ${round + 1} ${name}: connected ${r.connected}/${f.agents}, ack p50 ${r.ackP50.toFixed(1)} ms p99 ${r.ackP99.toFixed(1)} ms (load ${r.load})`);
     }
@@ -133,15 +160,18 @@ console.log('|---|---:|---:|---:|---:|---:|---|---:|---|');
 results.forEach((r, i) => {
   const procs = r.procs.map((p) => `${p.fds} / ${p.rssMb.toFixed(0)}`).join(', ');
   const rss = r.procs.reduce((s, p) => s + p.rssMb, 0);
-  console.log(`| ${r.variant} | ${Math.floor(i / 2) + 1} | ${r.connected} | ${r.ackP50.toFixed(1)} | ${r.ackP99.toFixed(1)} | ${r.cpuMsPerAck.toFixed(3)} | ${procs} | ${rss.toFixed(0)} | ${r.load} |`);
+  console.log(`| ${r.variant} | ${Math.floor(i / f.variants.length) + 1} | ${r.connected} | ${r.ackP50.toFixed(1)} | ${r.ackP99.toFixed(1)} | ${r.cpuMsPerAck.toFixed(3)} | ${procs} | ${rss.toFixed(0)} | ${r.load} |`);
 });
 const by = (v: string) => results.filter((r) => r.variant === v);
 const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const s = by('single');
-const c = by('workers-2');
-console.log(
-  `\nratios workers-2 / single (medians): ack p50 ×${(med(c.map((r) => r.ackP50)) / med(s.map((r) => r.ackP50))).toFixed(2)}, ack p99 ×${(med(c.map((r) => r.ackP99)) / med(s.map((r) => r.ackP99))).toFixed(2)}, ` +
+for (const v of f.variants.filter((x) => x !== 'single')) {
+  const c = by(v);
+  if (!s.length || !c.length) continue;
+  console.log(
+  `\nratios ${v} / single (medians): ack p50 ×${(med(c.map((r) => r.ackP50)) / med(s.map((r) => r.ackP50))).toFixed(2)}, ack p99 ×${(med(c.map((r) => r.ackP99)) / med(s.map((r) => r.ackP99))).toFixed(2)}, ` +
     `CPU/ack ×${(med(c.map((r) => r.cpuMsPerAck)) / med(s.map((r) => r.cpuMsPerAck))).toFixed(2)}, ` +
     `most fds in one process ×${(med(c.map((r) => Math.max(...r.procs.map((p) => p.fds)))) / med(s.map((r) => Math.max(...r.procs.map((p) => p.fds))))).toFixed(2)}, ` +
     `RSS total ×${(med(c.map((r) => r.procs.reduce((t, p) => t + p.rssMb, 0))) / med(s.map((r) => r.procs.reduce((t, p) => t + p.rssMb, 0)))).toFixed(2)}`,
-);
+  );
+}

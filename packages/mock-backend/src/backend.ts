@@ -237,7 +237,7 @@ export async function startMockBackend(options: MockBackendOptions = {}): Promis
       serveRemoteFleet(fleet.nsp, fleet);
       serveFaults(fleet.nsp, faults);
       const f = fleet;
-      serveWho(fleet.nsp, () => ({ pid: process.pid, home: scaleOut.home, nodes: f.connectedNodes() }));
+      serveWho(fleet.nsp, () => ({ pid: process.pid, home: scaleOut.home, nodes: f.connectedNodes(), controlPlaneClients: servers.controlPlane?.clientCount() ?? 0 }));
       if (scaleOut.metricsText) metrics.aggregate = scaleOut.metricsText;
     }
 

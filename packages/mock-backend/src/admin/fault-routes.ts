@@ -30,7 +30,7 @@ export function faultRoutes(b: MockBackend): Route[] {
     })),
     // Which process holds which node (cluster workers, Redis peers); one entry when the mock is one process.
     route('GET', '/api/cluster', async () => {
-      const here = { pid: process.pid, home: b.scaleOut?.home ?? true, nodes: b.fleet.connectedNodes() };
+      const here = { pid: process.pid, home: b.scaleOut?.home ?? true, nodes: b.fleet.connectedNodes(), controlPlaneClients: b.servers.controlPlane?.clientCount() ?? 0 };
       return { processes: b.scaleOut ? [here, ...(await askWho(b.fleet.nsp))] : [here] };
     }),
     route('GET', '/api/status', () => ({ endpoints: b.endpoints, fleet: b.state.fleet.summary(), faults: f.snapshot() })),

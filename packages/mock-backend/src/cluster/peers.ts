@@ -139,6 +139,8 @@ export interface ProcessInfo {
   home: boolean;
   /** Fleet nodes whose live connection this process holds. */
   nodes: string[];
+  /** Control-plane `/ws` clients connected to this process. */
+  controlPlaneClients: number;
 }
 
 export function serveWho(nsp: Namespace, who: () => ProcessInfo): void {
