@@ -12,6 +12,8 @@ export interface DeadlineOwner {
 export class Deadline implements WheelEntry {
   due = 0;
   live = false;
+  wheelSlot = -1;
+  wheelPos = -1;
   constructor(private readonly owner: DeadlineOwner) {}
   onWheel(now: number): void {
     this.owner.onDeadline(this, now);

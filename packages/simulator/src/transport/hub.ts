@@ -23,6 +23,8 @@ export class PendingAck implements WheelEntry {
   due = 0;
   /** In the wheel (a timeout is armed). */
   live = false;
+  wheelSlot = -1;
+  wheelPos = -1;
   prev: PendingAck | null = null;
   next: PendingAck | null = null;
   constructor(
@@ -90,7 +92,7 @@ export class LeanHub {
 
   /** Forgets `a` (acked, timed out or failed): its timeout, if armed, is dropped by the wheel. */
   forget(a: PendingAck): void {
-    a.live = false;
+    this.wheel.remove(a);
     this.acks.delete(a.id);
   }
 }

@@ -331,7 +331,7 @@ export class LeanSocket implements AckOwner, DeadlineOwner {
       case 0: // CONNECT
         if (this.phase !== HANDSHAKE) return;
         this.phase = CONNECTED;
-        if (this.connectDeadline) this.connectDeadline.live = false;
+        if (this.connectDeadline) this.hub.wheel.remove(this.connectDeadline);
         this.connectDeadline = null;
         this.id = (p.data as { sid?: string } | undefined)?.sid;
         this.fire('connect');
@@ -391,8 +391,8 @@ export class LeanSocket implements AckOwner, DeadlineOwner {
     this.ws = null;
     this.phase = CLOSED;
     this.id = undefined;
-    if (this.connectDeadline) this.connectDeadline.live = false;
-    if (this.pingWatch) this.pingWatch.live = false;
+    if (this.connectDeadline) this.hub.wheel.remove(this.connectDeadline);
+    if (this.pingWatch) this.hub.wheel.remove(this.pingWatch);
     this.connectDeadline = this.pingWatch = null;
     if (ws === null) return;
     ws.owner = null; // its late events reach no one; the listeners stay so an 'error' is never unhandled

@@ -24,6 +24,8 @@ export interface WheelSchedulerOptions {
 class Task implements WheelEntry {
   due = 0;
   live = false;
+  wheelSlot = -1;
+  wheelPos = -1;
   cancelled = false;
   constructor(
     private readonly wheel: TimerWheel,
@@ -57,14 +59,14 @@ export function wheelScheduler(wheel: TimerWheel, o: WheelSchedulerOptions = {})
       return () => {
         if (t.cancelled) return;
         t.cancelled = true;
-        t.live = false;
+        wheel.remove(t);
         tasks.delete(t);
       };
     },
     stop() {
       for (const t of tasks) {
         t.cancelled = true;
-        t.live = false;
+        wheel.remove(t);
       }
       tasks.clear();
     },
@@ -74,7 +76,10 @@ export function wheelScheduler(wheel: TimerWheel, o: WheelSchedulerOptions = {})
 class Retry implements WheelEntry {
   due = 0;
   live = false;
+  wheelSlot = -1;
+  wheelPos = -1;
   constructor(
+    private readonly wheel: TimerWheel,
     private readonly fn: () => void,
     private readonly done: () => void,
   ) {}
@@ -84,7 +89,7 @@ class Retry implements WheelEntry {
   }
   cancel(): void {
     if (!this.live) return;
-    this.live = false;
+    this.wheel.remove(this);
     this.done();
   }
 }
@@ -107,7 +112,7 @@ export function wheelRetryTimer(wheel: TimerWheel): RetryTimer {
   };
   return {
     set(fn, ms) {
-      const r = new Retry(fn, done);
+      const r = new Retry(wheel, fn, done);
       r.due = wheel.now() + ms;
       if (pending++ === 0) keepAlive = setInterval(() => {}, 1 << 30);
       return wheel.add(r);

@@ -9,6 +9,8 @@ function setup(tickMs = 10, slots = 8) {
   const entry = (name: string, due: number, onWheel?: (now: number) => void): WheelEntry => ({
     due,
     live: false,
+    wheelSlot: -1,
+    wheelPos: -1,
     onWheel: onWheel ?? ((now) => fired.push(`${name}@${now}`)),
   });
   const at = (now: number) => {
@@ -34,11 +36,28 @@ describe('TimerWheel', () => {
     w.stop();
   });
 
-  it('a cancelled entry (live = false) is dropped without a call', () => {
+  it('a removed entry leaves its slot at once and never runs; the others in the slot still do', () => {
     const { w, fired, entry, at } = setup();
-    const e = w.add(entry('a', 1010));
-    e.live = false;
+    const a = w.add(entry('a', 1010));
+    const b = w.add(entry('b', 1011));
+    w.add(entry('c', 1012));
+    w.remove(a);
+    expect(w.size).toBe(2);
+    w.remove(a); // twice: a no-op
+    expect(w.size).toBe(2);
     at(1100);
+    expect(fired).toEqual(['c@1100', 'b@1100']);
+    expect(w.size).toBe(0);
+    w.remove(b); // after it ran: a no-op
+    expect(w.size).toBe(0);
+  });
+
+  it('an entry removed by another entry of the slot being run is dropped, not run', () => {
+    const { w, fired, entry, at } = setup();
+    let victim: WheelEntry | null = null;
+    w.add(entry('killer', 1010, () => w.remove(victim!)));
+    victim = w.add(entry('victim', 1010));
+    at(1020);
     expect(fired).toEqual([]);
     expect(w.size).toBe(0);
   });

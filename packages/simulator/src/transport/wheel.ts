@@ -5,17 +5,23 @@
  * (and re-arms the ping timeout on every ping); with 10,000 agents that is tens
  * of thousands of libuv timers churning. Here one `setInterval` ticks the wheel.
  *
- * Cancelling is lazy: an entry's owner marks it dead and the wheel drops it when
- * its slot comes round (no search, no per-cancel cost). A deadline later than
- * one revolution stays in its slot and is looked at again each revolution.
+ * Cancelling with remove() takes the entry out of its slot at once (it knows
+ * its slot and index: a swap with the slot's last entry), so an acked
+ * heartbeat's ack timeout does not stay reachable for the 10 s of its deadline
+ * and get promoted to V8's old generation for nothing. An entry whose slot is
+ * being run is dropped lazily instead (live = false). A deadline later than one
+ * revolution stays in its slot and is looked at again each revolution.
  */
 
 /** Something with a deadline. `onWheel` runs at or after `due` (up to one tick late). */
 export interface WheelEntry {
   /** Absolute due time, ms on the wheel's clock. */
   due: number;
-  /** False once cancelled: the wheel drops it without calling it. */
+  /** True while in the wheel; false once fired or cancelled. */
   live: boolean;
+  /** The wheel's bookkeeping: which slot, at which index (initialise both to -1). */
+  wheelSlot: number;
+  wheelPos: number;
   onWheel(now: number): void;
 }
 
@@ -59,14 +65,37 @@ export class TimerWheel {
   add<E extends WheelEntry>(e: E): E {
     e.live = true;
     // Never into a slot already passed: it would wait a whole revolution.
-    const tick = Math.max(this.cursor, Math.floor(e.due / this.tickMs));
-    this.wheel[tick & this.mask]!.push(e);
+    this.place(e, Math.max(this.cursor, Math.floor(e.due / this.tickMs)));
     if (++this.count === 1 && this.timer === null) {
       this.timer = setInterval(() => this.advance(this.now()), this.tickMs);
       // The sockets keep the process alive while they are open; the wheel must not after they close.
       this.timer.unref?.();
     }
     return e;
+  }
+
+  /** Cancels `e`: it will not run. A no-op when it is not in the wheel. */
+  remove(e: WheelEntry): void {
+    if (!e.live) return;
+    e.live = false;
+    const slot = e.wheelSlot >= 0 ? this.wheel[e.wheelSlot] : undefined;
+    // Not found where it says: its slot is being run right now, and that loop drops (and counts) it.
+    if (slot === undefined || slot[e.wheelPos] !== e) return;
+    const last = slot.pop()!;
+    if (last !== e) {
+      slot[e.wheelPos] = last;
+      last.wheelPos = e.wheelPos;
+    }
+    e.wheelSlot = e.wheelPos = -1;
+    this.count--;
+  }
+
+  private place(e: WheelEntry, tick: number): void {
+    const i = tick & this.mask;
+    const slot = this.wheel[i]!;
+    e.wheelSlot = i;
+    e.wheelPos = slot.length;
+    slot.push(e);
   }
 
   /** Runs everything due by `now` (called by the interval; public for tests with a fake clock). */
@@ -87,9 +116,10 @@ export class TimerWheel {
         }
         if (e.due > now) {
           // A later revolution, or later than `now` within this tick: back into the wheel.
-          this.wheel[Math.max(last + 1, Math.floor(e.due / this.tickMs)) & this.mask]!.push(e);
+          this.place(e, Math.max(last + 1, Math.floor(e.due / this.tickMs)));
           continue;
         }
+        e.wheelSlot = e.wheelPos = -1;
         e.live = false;
         this.count--;
         try {
