@@ -4,7 +4,7 @@
  * server that only acks — the floor any mock speaking fleet's Socket.IO pays.
  *
  *   npm run bench -- mock-backend-cpu [--baseline=<commit>] [--agents=3000] [--interval=2]
- *                                     [--seconds=20] [--rounds=2] [--prof] [--no-bare]
+ *                                     [--seconds=20] [--rounds=2] [--prof] [--no-bare] [--together]
  *
  * The baseline commit is checked out once into a git worktree under
  * node_modules/.cache/fleetwire-bench/ (so its imports resolve through this tree's
@@ -66,47 +66,66 @@ function child(args: string[], execArgv: string[] = []): Kid {
 
 interface Phase { cpuUsPerAck: number; acksPerS: number; rssMb: number }
 
-async function phase(name: string, backendPath: string, o: { agents: number; intervalMs: number; warmMs: number; measureMs: number; prof: boolean }): Promise<Phase> {
-  const host = child(['--role=host', `--backend=${backendPath}`]);
-  let load: Kid | null = null;
+type Opts = { agents: number; intervalMs: number; warmMs: number; measureMs: number; prof: boolean };
+
+/**
+ * Measures the contenders of `group` over one window: one of them (the alternating mode), or all
+ * at once (`--together`: every backend and its fleet run side by side, so a busy neighbour hits
+ * them in the same seconds — the paired ratio is steadier, at the price of them sharing the cores).
+ */
+async function phase(group: { name: string; path: string }[], o: Opts): Promise<Phase[]> {
+  const runs = group.map((c) => ({ c, host: child(['--role=host', `--backend=${c.path}`]), load: null as Kid | null }));
   try {
-    const { url } = await host.first<{ url: string }>('url', 60_000);
-    load = child(['--role=load', `--url=${url}`, `--agents=${o.agents}`, `--interval-ms=${o.intervalMs}`]);
-    await load.first('ready', 180_000);
-    await new Promise((r) => setTimeout(r, o.warmMs));
-    if (o.prof) await host.ask('prof-start', 'profiling' as never);
-    const c0 = await host.ask<{ cpuUs: number }>('cpu', 'cpuUs');
-    const a0 = await load.ask<{ acks: number }>('acks', 'acks');
+    await Promise.all(
+      runs.map(async (r) => {
+        const { url } = await r.host.first<{ url: string }>('url', 60_000);
+        r.load = child(['--role=load', `--url=${url}`, `--agents=${o.agents}`, `--interval-ms=${o.intervalMs}`]);
+        await r.load.first('ready', 180_000);
+      }),
+    );
+    await new Promise((res) => setTimeout(res, o.warmMs));
+    if (o.prof) await Promise.all(runs.map((r) => r.host.ask('prof-start', 'profiling' as never)));
+    const before = await Promise.all(runs.map(async (r) => ({ c: await r.host.ask<{ cpuUs: number }>('cpu', 'cpuUs'), a: await r.load!.ask<{ acks: number }>('acks', 'acks') })));
     const t0 = performance.now();
-    await new Promise((r) => setTimeout(r, o.measureMs));
-    const c1 = await host.ask<{ cpuUs: number; rss: number }>('cpu', 'cpuUs');
-    const a1 = await load.ask<{ acks: number; refused: number; connected: number }>('acks', 'acks');
-    if (o.prof) {
-      const file = `${ROOT}.bench-out/mock-backend-cpu-${name}-${Date.now()}.cpuprofile`;
-      await host.ask(`prof-stop ${file}`, 'profiled' as never);
-      console.log(`  profile of the measured window: ${file}`);
-    }
+    await new Promise((res) => setTimeout(res, o.measureMs));
+    const after = await Promise.all(
+      runs.map(async (r) => ({ c: await r.host.ask<{ cpuUs: number; rss: number }>('cpu', 'cpuUs'), a: await r.load!.ask<{ acks: number; refused: number; connected: number }>('acks', 'acks') })),
+    );
     const secs = (performance.now() - t0) / 1000;
-    const acks = a1.acks - a0.acks;
-    if (acks <= 0 || a1.refused > 0) throw new Error(`${name}: ${acks} acks, ${a1.refused} refused in the window`);
-    if (a1.connected < o.agents) console.log(`  (${name}: ${o.agents - a1.connected} agents dropped during the phase)`);
-    return { cpuUsPerAck: (c1.cpuUs - c0.cpuUs) / acks, acksPerS: acks / secs, rssMb: c1.rss / 2 ** 20 };
-  } finally {
-    if (load) {
-      await load.ask('stop', 'stopped' as never).catch(() => undefined);
-      load.proc.kill();
+    if (o.prof) {
+      for (const r of runs) {
+        const file = `${ROOT}.bench-out/mock-backend-cpu-${r.c.name.replace(/\W+/g, '-')}-${Date.now()}.cpuprofile`;
+        await r.host.ask(`prof-stop ${file}`, 'profiled' as never);
+        console.log(`  profile of the measured window: ${file}`);
+      }
     }
-    const exited = new Promise((r) => (host.proc.exitCode !== null ? r(null) : host.proc.once('exit', r)));
-    await host.ask('stop', 'stopped' as never).catch(() => undefined);
-    const killer = setTimeout(() => host.proc.kill('SIGKILL'), 30_000);
-    await exited;
-    clearTimeout(killer);
+    return runs.map((r, i) => {
+      const acks = after[i]!.a.acks - before[i]!.a.acks;
+      if (acks <= 0 || after[i]!.a.refused > 0) throw new Error(`${r.c.name}: ${acks} acks, ${after[i]!.a.refused} refused in the window`);
+      if (after[i]!.a.connected < o.agents) console.log(`  (${r.c.name}: ${o.agents - after[i]!.a.connected} agents dropped during the phase)`);
+      return { cpuUsPerAck: (after[i]!.c.cpuUs - before[i]!.c.cpuUs) / acks, acksPerS: acks / secs, rssMb: after[i]!.c.rss / 2 ** 20 };
+    });
+  } finally {
+    await Promise.all(
+      runs.map(async ({ host, load }) => {
+        if (load) {
+          await load.ask('stop', 'stopped' as never).catch(() => undefined);
+          load.proc.kill();
+        }
+        const exited = new Promise((r) => (host.proc.exitCode !== null ? r(null) : host.proc.once('exit', r)));
+        await host.ask('stop', 'stopped' as never).catch(() => undefined);
+        const killer = setTimeout(() => host.proc.kill('SIGKILL'), 30_000);
+        await exited;
+        clearTimeout(killer);
+      }),
+    );
   }
 }
 
 async function main(): Promise<void> {
   const agents = num('agents', 3000), intervalS = num('interval', 2), seconds = num('seconds', 20), rounds = num('rounds', 2);
   const prof = process.argv.includes('--prof');
+  const together = process.argv.includes('--together');
   if (prof) mkdirSync(`${ROOT}.bench-out`, { recursive: true });
   const baseCommit = flag('baseline') ?? DEFAULT_BASELINE;
   const contenders = [
@@ -117,14 +136,18 @@ async function main(): Promise<void> {
   ];
   const o = { agents, intervalMs: intervalS * 1000, warmMs: 5000, measureMs: seconds * 1000, prof };
   const la = () => loadavg().map((x) => x.toFixed(2)).join(' ');
-  console.log(`mock-backend CPU per acked heartbeat: ${agents} agents × 1 heartbeat / ${intervalS} s, ${seconds} s measured after 5 s warm-up, ${rounds} rounds, Node ${process.version}, load average ${la()}`);
+  console.log(`mock-backend CPU per acked heartbeat: ${agents} agents × 1 heartbeat / ${intervalS} s, ${seconds} s measured after 5 s warm-up, ${rounds} rounds${together ? ', all backends at once (--together)' : ''}, Node ${process.version}, load average ${la()}`);
   const results = new Map<string, Phase[]>(contenders.map((c) => [c.name, []]));
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? contenders : [...contenders].reverse();
-    for (const c of order) {
-      const p = await phase(c.name.replace(/\W+/g, '-'), c.path, o);
-      results.get(c.name)!.push(p);
-      console.log(`  round ${r + 1}  ${c.name.padEnd(20)} ${p.cpuUsPerAck.toFixed(1).padStart(6)} µs CPU/ack  ${Math.round(p.acksPerS).toLocaleString('en').padStart(6)} acks/s  RSS ${p.rssMb.toFixed(0)} MB  (load ${la()})`);
+    const groups = together ? [order] : order.map((c) => [c]);
+    for (const g of groups) {
+      const ps = await phase(g, o);
+      g.forEach((c, i) => {
+        const p = ps[i]!;
+        results.get(c.name)!.push(p);
+        console.log(`  round ${r + 1}  ${c.name.padEnd(20)} ${p.cpuUsPerAck.toFixed(1).padStart(6)} µs CPU/ack  ${Math.round(p.acksPerS).toLocaleString('en').padStart(6)} acks/s  RSS ${p.rssMb.toFixed(0)} MB  (load ${la()})`);
+      });
     }
   }
   const median = (xs: number[]) => {
@@ -136,6 +159,10 @@ async function main(): Promise<void> {
   const ratio = cand / base;
   console.log(`ratio this tree / baseline: ${ratio.toFixed(2)}×  ${ratio <= 0.7 ? '(meets ≤ 0.7×)' : '(above the 0.7× target)'}`);
   if (bare !== undefined) console.log(`ratio bare Socket.IO / baseline: ${(bare / base).toFixed(2)}×  (the floor for any mock on Socket.IO)   this tree / bare: ${(cand / bare).toFixed(2)}×`);
+  // Paired per round (same seconds with --together, neighbouring minutes otherwise): steadier than a ratio of medians.
+  const paired = (name: string) => median(results.get(name)!.map((p, i) => p.cpuUsPerAck / results.get(contenders[0]!.name)![i]!.cpuUsPerAck));
+  const perRound = (name: string) => results.get(name)!.map((p, i) => (p.cpuUsPerAck / results.get(contenders[0]!.name)![i]!.cpuUsPerAck).toFixed(2)).join(' / ');
+  console.log(`paired per round, × baseline: this tree ${perRound(contenders[1]!.name)} (median ${paired(contenders[1]!.name).toFixed(2)}×)${contenders[2] ? `; bare Socket.IO ${perRound(contenders[2].name)} (median ${paired(contenders[2].name).toFixed(2)}×)` : ''}`);
   console.log(`load average ${la()}`);
 }
 
