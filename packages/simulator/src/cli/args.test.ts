@@ -104,7 +104,8 @@ describe('parseArgs run', () => {
     expect(await fails('run', '--transport', 'polling')).toMatch(/transport/);
     expect(await fails('run', '--dialect', 'monitor', '--transport', 'socket.io-client')).toMatch(/--transport: fleet only/);
     const help = await parseArgs(['run', '--help'], io);
-    expect(help.ok && help.command === 'help' && help.text).toMatch(/lean = one ws WebSocket per agent[\s\S]*socket.io-client = the SDK default/);
+    // yargs wraps the help text at the terminal width: any run of whitespace may be a line break.
+    expect(help.ok && help.command === 'help' && help.text).toMatch(/lean\s+=\s+one\s+ws\s+WebSocket\s+per\s+agent[\s\S]*socket\.io-client\s+=\s+the\s+SDK\s+default/);
   });
 
   it('durations accept 30s / 5m / 1h / ms', async () => {
