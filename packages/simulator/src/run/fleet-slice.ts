@@ -55,6 +55,19 @@ export interface SliceOptions {
   storms?: boolean;
 }
 
+/** `base`, with every socket's connect() (one per connection attempt: FleetAgent owns the retries) reported to `book`. */
+function dialCounting(base: IoFactory, book: StormBook): IoFactory {
+  return (url, options) => {
+    const socket = base(url, options);
+    const connect = socket.connect.bind(socket);
+    socket.connect = () => {
+      book.dial();
+      return connect();
+    };
+    return socket;
+  };
+}
+
 /** How often the ramp looks whether it may start agents. */
 const RAMP_TICK_MS = 10;
 
@@ -122,9 +135,13 @@ export class FleetSlice<A extends SliceAgent = SimAgent> {
     // On the process's timer wheel, with the lean sockets' deadlines: one timer for all of it (wheel-scheduler.ts).
     this.scheduler = wheelScheduler(defaultHub().wheel, { spread: true, random: () => spread.float() });
     this.allConnected = new Promise((r) => (this.allConnectedResolve = r));
-    this.io = o.transport === 'socket.io-client' ? (socketIoClient as unknown as IoFactory) : leanIo();
+    const io = o.transport === 'socket.io-client' ? (socketIoClient as unknown as IoFactory) : leanIo();
     this.retryTimer = wheelRetryTimer(defaultHub().wheel);
     this.stormBook = o.storms ? new StormBook(o.report) : null;
+    // Storm runs count fleet agents' dials as they happen (storm-book.ts); a wrapper per socket only then.
+    const countDials = this.stormBook !== null && (o.dialect ?? 'fleet') === 'fleet';
+    if (countDials) this.stormBook!.dialsCounted = true;
+    this.io = countDials ? dialCounting(io, this.stormBook!) : io;
     o.report.setGauge(G.target, o.end - o.start);
     o.report.setGauge(G.connected, 0);
   }

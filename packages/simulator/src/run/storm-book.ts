@@ -58,9 +58,22 @@ export class StormBook {
     if (this.current && epoch === this.epoch) addToBin(this.current.back, this.binOf(0, BACK_BIN_MS), -1, MAX_BACK_BINS);
   }
 
-  /** A reconnect attempt is due in `delayMs` (0: now). */
+  /**
+   * True when every dial is reported through {@link dial} as it happens (fleet
+   * agents: their socket's connect() is wrapped); then the due times from
+   * {@link attempt} are ignored. A busy event loop dials later than due, so
+   * dials are the truer count of what the control plane saw.
+   */
+  dialsCounted = false;
+
+  /** A reconnect attempt is due in `delayMs` (0: now); ignored when dials are counted. */
   attempt(delayMs: number): void {
-    if (this.current) addToBin(this.current.attempts, this.binOf(delayMs, ATTEMPT_BIN_MS), 1, MAX_ATTEMPT_BINS);
+    if (this.current && !this.dialsCounted) addToBin(this.current.attempts, this.binOf(delayMs, ATTEMPT_BIN_MS), 1, MAX_ATTEMPT_BINS);
+  }
+
+  /** A connection attempt starts now (any, first connects included, while a storm is watched). */
+  dial(): void {
+    if (this.current) addToBin(this.current.attempts, this.binOf(0, ATTEMPT_BIN_MS), 1, MAX_ATTEMPT_BINS);
   }
 
   /** A connection attempt failed (refused, reset, timed out). */
