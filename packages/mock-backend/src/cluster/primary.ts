@@ -40,8 +40,8 @@ export async function startPrimary(o: PrimaryOptions): Promise<PrimaryRun> {
   // Workers accept from the shared listening socket themselves (SCHED_NONE): the primary is
   // then off the connection path. node:cluster's default (round-robin) has the primary accept
   // every connection and pass it to a worker over IPC — a per-connection cost in one process
-  // that showed as ~2× the backend CPU per acked heartbeat and ~900 sockets held by the
-  // primary at 3,000 agents (bench/mock-cluster.ts, --variants). NODE_CLUSTER_SCHED_POLICY=rr
+  // that showed as 1.2–1.6× the backend CPU per acked heartbeat, and ~900 sockets held by the
+  // primary at one sample (bench/mock-cluster.ts --variants, bench/README.md). NODE_CLUSTER_SCHED_POLICY=rr
   // still picks round-robin (more even spread, at that cost).
   if (process.env.NODE_CLUSTER_SCHED_POLICY === undefined) cluster.schedulingPolicy = cluster.SCHED_NONE;
   setupPrimary();
