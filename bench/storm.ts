@@ -226,8 +226,10 @@ async function runOnce(variant: Variant, f: Flags): Promise<Figures> {
       mock = await startMockProcess(args(port));
       downMs = performance.now() - tKill;
     }
-    // The children report every 200 ms: wait for all back, then a second more for stragglers' attempts and relapses.
-    await until(() => fleet.connected() === f.agents && performance.now() - tKill > downMs + 300, f.watchS * 1000);
+    // The children report every 200 ms, so right after a partition their counts are still the old ones:
+    // first see the fleet down, then wait for all back, then a second more for stragglers' attempts and relapses.
+    await until(() => fleet.connected() < f.agents, 10_000);
+    await until(() => fleet.connected() === f.agents, f.watchS * 1000);
     await sleep(1000);
     const storm = await fleet.finish();
     const after = await synOverflows();
