@@ -2,8 +2,9 @@
  * `fleetwire-mock --redis-url` (issue 12, "past one machine"): two mock
  * processes share a Redis this test starts itself (Debian's redis-server on a
  * free port, no persistence, stopped by pid). An agent connected to mock A gets
- * a command issued through mock B's admin API, and B's control-plane clients
- * see A's fleet events. Skipped, saying why, only when redis-server is absent.
+ * a command issued through mock B's admin API (B runs --workers 2: the Redis
+ * adapter joins every worker of every mock), and B's control-plane clients see
+ * A's fleet events. Skipped, saying why, only when redis-server is absent.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -57,7 +58,8 @@ const sockets: WebSocket[] = [];
 beforeAll(async () => {
   if (!REDIS) return;
   redis = await startRedis();
-  [a, b] = await Promise.all([startMockProcess(['--ephemeral', '--redis-url', redis.url]), startMockProcess(['--ephemeral', '--redis-url', redis.url])]);
+  // A is one process; B is a cluster of two workers, both on the Redis adapter.
+  [a, b] = await Promise.all([startMockProcess(['--ephemeral', '--redis-url', redis.url]), startMockProcess(['--ephemeral', '--redis-url', redis.url, '--workers', '2'])]);
 }, 120_000);
 
 afterAll(async () => {
@@ -106,9 +108,10 @@ describe.skipIf(!REDIS)('fleetwire-mock --redis-url (two mocks, one Redis)', () 
     expect(events.filter((e) => e.event === 'instance:created' && e.data.instanceId === 'redis-rental-1')).toHaveLength(1);
     // No mock has this node: 404, after asking every peer.
     expect((await b!.post('/api/nodes/nobody/start_instance', startCmd('redis-x'))).status).toBe(404);
-    // Both mocks list each other in /api/cluster.
+    // B's /api/cluster lists every process on the Redis: A, and B's two workers.
     const procs = (await b!.get<{ processes: { pid: number; nodes: string[] }[] }>('/api/cluster')).processes;
-    expect(procs.map((p) => p.pid).sort()).toEqual([a!.pid, b!.pid].sort());
+    expect(b!.workers).toHaveLength(2);
+    expect(procs.map((p) => p.pid).sort()).toEqual([a!.pid, ...b!.workers].sort());
     expect(procs.find((p) => p.pid === a!.pid)?.nodes).toEqual(['redis-node']);
   }, 90_000);
 
