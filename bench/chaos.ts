@@ -24,7 +24,7 @@ import { FleetSlice } from '../packages/simulator/src/run/fleet-slice.js';
 import type { EmittedEvent } from '../packages/simulator/src/run/sim-agent.js';
 import { Report } from '../packages/simulator/src/report/report.js';
 import { startMockProcess, factKey, type MockProcess } from '../test-support/mock-process.js';
-import { startCmd } from '../test-support/index.js';
+import { startCmd, pollUntil } from '../test-support/index.js';
 import { synOverflows } from './netstat.js';
 
 interface Flags {
@@ -69,14 +69,7 @@ Manager.prototype.open = function (this: Manager, ...a: Parameters<typeof open>)
 } as typeof open;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const until = async (cond: () => boolean, timeoutMs: number): Promise<boolean> => {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) return false;
-    await sleep(20);
-  }
-  return true;
-};
+const until = pollUntil;
 
 interface RestartFigures {
   restart: number;

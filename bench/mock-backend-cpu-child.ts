@@ -11,6 +11,7 @@
  * Both talk to the parent over IPC and exit when it goes away.
  */
 import { pathToFileURL } from 'node:url';
+import { sampleMetrics } from '../test-support/index.js';
 
 const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const send = (m: unknown) => process.send?.(m);
@@ -56,14 +57,8 @@ async function host(backendPath: string): Promise<void> {
   send({ url: b.fleetUrl });
 }
 
-const heartbeat = (nodeId: string) => ({
-  nodeId,
-  status: 'online',
-  metrics: {
-    cpuTemp: 45.5, cpuUsagePercent: 35, gpuTemp: [60, 58], gpuUtilization: [80, 10], gpuMemoryUsedMb: [12000, 2000],
-    ramUsageMb: 32000, ramTotalMb: 65536, diskUsageGb: 500, diskTotalGb: 2000, networkRxMbps: 125.5, networkTxMbps: 45.2,
-  },
-});
+/** A heartbeat that passes the fleet schema (the metrics every test uses). */
+const heartbeat = (nodeId: string) => ({ nodeId, status: 'online', metrics: sampleMetrics() });
 
 async function load(url: string, agents: number, intervalMs: number): Promise<void> {
   const { io } = await import('socket.io-client');

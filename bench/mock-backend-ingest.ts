@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:http';
 import { Server as IoServer } from 'socket.io';
 import { WebSocketServer } from 'ws';
+import { sampleMetrics } from '../test-support/index.js';
 
 const arg = (name: string, def: number) => {
   const a = process.argv.find((x) => x.startsWith(`--${name}=`));
@@ -25,14 +26,8 @@ const arg = (name: string, def: number) => {
 };
 
 const KEY = 'bench-key';
-const heartbeat = (nodeId: string) => ({
-  nodeId,
-  status: 'online',
-  metrics: {
-    cpuTemp: 45.5, cpuUsagePercent: 35, gpuTemp: [60, 58], gpuUtilization: [80, 10], gpuMemoryUsedMb: [12000, 2000],
-    ramUsageMb: 32000, ramTotalMb: 65536, diskUsageGb: 500, diskTotalGb: 2000, networkRxMbps: 125.5, networkTxMbps: 45.2,
-  },
-});
+/** A heartbeat that passes the fleet schema (the metrics every test uses). */
+const heartbeat = (nodeId: string) => ({ nodeId, status: 'online', metrics: sampleMetrics() });
 
 interface Job { kind: 'io' | 'ws'; url: string; clients: number; depth: number; warmMs: number; measureMs: number }
 

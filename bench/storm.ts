@@ -41,6 +41,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FleetPlan } from '../packages/simulator/src/model/fleet-plan.js';
 import { mergeStorms, stormFigures, type StormFigures, type StormJSON } from '../packages/simulator/src/report/storm.js';
+import { pollUntil, processAlive } from '../test-support/index.js';
 import { startMockProcess, type MockProcess } from '../test-support/mock-process.js';
 import type { Variant } from './_storm-fleets.js';
 import type { FromChild, ToChild } from './storm-child.js';
@@ -92,14 +93,7 @@ function parseFlags(argv: string[]): Flags {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const until = async (cond: () => boolean, timeoutMs: number): Promise<boolean> => {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) return false;
-    await sleep(20);
-  }
-  return true;
-};
+const until = pollUntil;
 
 /** Direct children of `pid` (the cluster's workers), from /proc. */
 async function childPids(pid: number): Promise<number[]> {
@@ -222,7 +216,7 @@ async function runOnce(variant: Variant, f: Flags): Promise<Figures> {
         }
       }
       await mock.stop('SIGKILL');
-      await until(() => victims.slice(1).every((pid) => !alive(pid)), 10_000);
+      await until(() => victims.slice(1).every((pid) => !processAlive(pid)), 10_000);
       mock = await startMockProcess(args(port));
       downMs = performance.now() - tKill;
     }
@@ -249,15 +243,6 @@ async function runOnce(variant: Variant, f: Flags): Promise<Figures> {
     await fleet.stop();
     await mock.stop('SIGTERM');
     await rm(dir, { recursive: true, force: true });
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 

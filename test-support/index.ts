@@ -4,6 +4,7 @@
  * from each package's test folder (not published).
  */
 import type { EventEmitter } from 'eventemitter3';
+import type { FleetAgentOptions } from '@fleetwire/sdk';
 
 /** Resolves with the first emission of `event` (its arguments), or rejects after `timeoutMs`. */
 export function once<T extends unknown[] = unknown[]>(emitter: EventEmitter<any>, event: string, timeoutMs = 5000): Promise<T> {
@@ -32,6 +33,26 @@ export async function until<T>(predicate: () => T | Promise<T>, what: string, ti
   }
 }
 
+/** Like {@link until} for benches that report instead of throw: true once `cond()` holds, false after `timeoutMs`. Polls every 20 ms. */
+export async function pollUntil(cond: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return true;
+}
+
+/** True while a process with this pid exists (signal 0 tests without signalling). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Heartbeat metrics that pass the fleet schema. */
 export const sampleMetrics = () => ({
   cpuTemp: 45.5,
@@ -55,3 +76,21 @@ export const startCmd = (rentalId: string) => ({
   envVars: { JUPYTER_TOKEN: 'xyz123' },
   proxyPortMapping: { '22': 10022, '8888': 10888 },
 });
+
+/**
+ * FleetAgent options for socket-level tests: node-1, 60 s heartbeats (tests send
+ * their own), 20–100 ms backoff, rentals answered at once. `over` wins.
+ */
+export function testAgentOptions(url: string, apiKey: string, over: Partial<FleetAgentOptions> = {}): FleetAgentOptions {
+  return {
+    url,
+    apiKey,
+    nodeId: 'node-1',
+    metrics: sampleMetrics,
+    heartbeatIntervalMs: 60_000,
+    backoff: { initialDelayMs: 20, maxDelayMs: 100 },
+    onStartInstance: (cmd) => ({ containerId: `ctr-${cmd.rentalId}`, connectionInfo: { sshHost: 'proxy.test', sshPort: cmd.proxyPortMapping['22'] ?? 0 } }),
+    onStopInstance: () => ({ reason: 'requested' }),
+    ...over,
+  };
+}

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { until } from './admin-helpers.js';
+import { processAlive } from '../../../test-support/index.js';
 import type { StartInfo } from '../src/cli/print.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -24,17 +25,8 @@ const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
   for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  for (const p of pids.splice(0)) if (alive(p)) process.kill(p, 'SIGKILL');
+  for (const p of pids.splice(0)) if (processAlive(p)) process.kill(p, 'SIGKILL');
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Starts `cmd args`, resolves with the child and the mock's JSON start line. */
 async function startJson(cmd: string, args: string[]): Promise<{ child: ChildProcess; info: StartInfo; out: () => string }> {
@@ -66,7 +58,7 @@ describe('fleetwire-mock lifetime', { timeout: 90_000 }, () => {
     const admin = info.endpoints.admin!.url;
     expect((await fetch(`${admin}/healthz`)).status).toBe(200);
     child.kill('SIGTERM');
-    await until(() => !alive(info.pid), `mock pid ${info.pid} exited after npm was killed`, 20_000);
+    await until(() => !processAlive(info.pid), `mock pid ${info.pid} exited after npm was killed`, 20_000);
     await expect(fetch(`${admin}/healthz`)).rejects.toThrow();
   });
 

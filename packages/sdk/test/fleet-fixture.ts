@@ -6,7 +6,7 @@
 import { afterEach } from 'vitest';
 import { startMockBackend, type MockBackend } from '@fleetwire/mock-backend';
 import { FleetAgent, type FleetAgentOptions } from '@fleetwire/sdk';
-import { sampleMetrics } from './helpers.js';
+import { testAgentOptions } from '../../../test-support/index.js';
 
 export const KEY = 'test-key';
 
@@ -26,17 +26,7 @@ export function fleetFixture() {
 
   /** node-1 with KEY, 60 s heartbeats, 20–100 ms backoff, rentals answered at once; closed after the test. */
   function agent(b: { fleetUrl: string }, over: Partial<FleetAgentOptions> = {}): FleetAgent {
-    const a = new FleetAgent({
-      url: b.fleetUrl,
-      apiKey: KEY,
-      nodeId: 'node-1',
-      metrics: sampleMetrics,
-      heartbeatIntervalMs: 60_000,
-      backoff: { initialDelayMs: 20, maxDelayMs: 100 },
-      onStartInstance: (cmd) => ({ containerId: `ctr-${cmd.rentalId}`, connectionInfo: { sshHost: 'proxy.test', sshPort: cmd.proxyPortMapping['22'] ?? 0 } }),
-      onStopInstance: () => ({ reason: 'requested' }),
-      ...over,
-    });
+    const a = new FleetAgent(testAgentOptions(b.fleetUrl, KEY, over));
     cleanups.push(() => a.close());
     return a;
   }

@@ -17,7 +17,7 @@ import { ErrorCodes, FleetAgent, type FleetAgentOptions, type FleetwireError, ty
 import { io as socketIoClient } from 'socket.io-client';
 import { leanIo } from '../src/transport/lean-io.js';
 import { LeanHub } from '../src/transport/hub.js';
-import { once, sampleMetrics, startCmd, until } from '../../../test-support/index.js';
+import { once, sampleMetrics, startCmd, testAgentOptions, until } from '../../../test-support/index.js';
 import { startBareFleetServer, type BareFleetServer } from './bare-fleet-server.js';
 
 const KEY = 'transport-key';
@@ -34,18 +34,7 @@ const TRANSPORTS: [string, IoFactory][] = [
 ];
 
 function makeAgent(io: IoFactory, url: string, over: Partial<FleetAgentOptions> = {}): FleetAgent {
-  const a = new FleetAgent({
-    url,
-    apiKey: KEY,
-    nodeId: 'node-1',
-    metrics: sampleMetrics,
-    heartbeatIntervalMs: 60_000,
-    backoff: { initialDelayMs: 20, maxDelayMs: 100 },
-    onStartInstance: (cmd) => ({ containerId: `ctr-${cmd.rentalId}`, connectionInfo: { sshHost: 'proxy.test', sshPort: cmd.proxyPortMapping['22'] ?? 0 } }),
-    onStopInstance: () => ({ reason: 'requested' }),
-    io,
-    ...over,
-  });
+  const a = new FleetAgent(testAgentOptions(url, KEY, { io, ...over }));
   cleanups.push(() => a.close());
   return a;
 }
