@@ -24,7 +24,9 @@
  * Open files: each process here may hold ~20,000 sockets, so the backend needs
  * ≥ agents/15,000 workers and the simulator ≥ agents/15,000 processes (both
  * computed); more than ~28,000 agents need more than one source address, which
- * fleetwire-sim picks itself (127.0.0.x).
+ * fleetwire-sim picks itself (127.0.0.x). The mock pings each agent every
+ * --fleet-ping (60s; Socket.IO's 25 s default is 4,000 pings/s at 100k, more
+ * frames than the heartbeats).
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -46,6 +48,7 @@ const { values: o } = parseArgs({
     intervals: { type: 'string', default: '15s,20s,30s,60s' },
     hold: { type: 'string', default: '120s' },
     ramp: { type: 'string', default: '1000' },
+    'fleet-ping': { type: 'string', default: '60s' },
     workers: { type: 'string' },
     'baseline-agents': { type: 'string', default: '18000' },
     'five-agents': { type: 'string', default: '20000,30000,40000' },
@@ -129,8 +132,8 @@ async function runTrial(t: Trial): Promise<Result> {
   const processes = Math.max(1, Math.ceil(t.agents / PER_PROCESS));
   const dir = await mkdtemp(join(tmpdir(), 'fw-scale-'));
   const out = join(dir, 'report.json');
-  const mockArgs = ['--ephemeral', ...(t.workers ? ['--workers', String(t.workers)] : [])];
-  console.log(`\n== ${t.label}: ${t.agents.toLocaleString('en-US')} agents, ${t.intervalS} s heartbeats, ${t.workers ? `mock --workers ${t.workers}` : 'mock in one process'}, sim --processes ${processes}, ramp ${ramp}/s, hold ${t.holdS} s`);
+  const mockArgs = ['--ephemeral', '--fleet-ping-interval', o['fleet-ping']!, ...(t.workers ? ['--workers', String(t.workers)] : [])];
+  console.log(`\n== ${t.label}: ${t.agents.toLocaleString('en-US')} agents, ${t.intervalS} s heartbeats, ${t.workers ? `mock --workers ${t.workers}` : 'mock in one process'}, sim --processes ${processes}, ramp ${ramp}/s, fleet ping ${o['fleet-ping']}, hold ${t.holdS} s`);
   let mock: MockProcess | null = null;
   try {
     mock = await startMockProcess(mockArgs, 180_000);

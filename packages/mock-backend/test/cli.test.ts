@@ -121,6 +121,7 @@ describe('fleetwire-mock CLI', { timeout: 90_000 }, () => {
   it.each([
     [['--fleet-port', 'abc'], /--fleet-port must be a port from 0 to 65535 \(0 = ephemeral\), got "abc"/],
     [['--vstats-ping-interval', 'soon'], /--vstats-ping-interval must be a duration like 30s/],
+    [['--fleet-ping-interval', '0'], /--fleet-ping-interval/],
     [['--control-plane-token', ''], /--control-plane-token/],
     [['--lightd-port', '70000'], /--lightd-port must be a port from 0 to 65535 \(0 = ephemeral\), got "70000"/],
     [['--bogus'], /Unknown argument: bogus/],
@@ -132,6 +133,11 @@ describe('fleetwire-mock CLI', { timeout: 90_000 }, () => {
   ])('bad flags %j → UsageError with a clear message', async (args, message) => {
     await expect(parseArgs(args)).rejects.toThrow(message);
     await expect(parseArgs(args)).rejects.toBeInstanceOf(UsageError);
+  });
+
+  it('--fleet-ping-interval sets the fleet Socket.IO ping period', async () => {
+    const cmd = await parseArgs(['--fleet-ping-interval', '60s']);
+    expect(cmd && 'options' in cmd ? cmd.options.pingIntervalMs : null).toBe(60_000);
   });
 
   it('--help prints the options once on stdout and exits 0', async () => {

@@ -62,6 +62,7 @@ export function buildParser(argv: string[]) {
     .option('admin-token', { type: 'string', describe: 'Bearer token for the admin API. Default: random, printed at start' })
     .option('control-plane-token', { type: 'string', array: true, requiresArg: true, describe: 'Require ?token=TOKEN on the control-plane /ws (repeatable). Default: no token needed' })
     .option('vstats-ping-interval', { type: 'string', requiresArg: true, describe: 'How often vstats pings each peer (a peer that misses a pong is dropped): 30s, 500ms. Default 30s' })
+    .option('fleet-ping-interval', { type: 'string', requiresArg: true, describe: "Socket.IO's pingInterval on the fleet port: how often each agent is pinged (a ping is a frame each way per agent). Default 25s; fleets of 100,000 on one box want 60s or more" })
     .option('ws-ping-interval', { type: 'string', requiresArg: true, describe: 'Ping period of the control-plane /ws (and vstats unless --vstats-ping-interval). Default 30s' })
     .option('lightd-stats-interval', { type: 'string', requiresArg: true, describe: 'Running lightd containers change their stats by themselves this often: 2s; 0 = only when pushed. Default 2s' })
     .option('heartbeat-throttle', { type: 'string', requiresArg: true, describe: 'control-plane: at most one agent:heartbeat per node per this long. Default 30s' })
@@ -176,6 +177,7 @@ export async function parseArgs(argv: string[]): Promise<CliCommand | null> {
   if (stateFile !== undefined) options.stateFile = stateFile;
   if (allowedOrigins) options.vstatsAllowedOrigins = allowedOrigins;
   if (cpTokens?.length) options.controlPlaneTokens = cpTokens;
+  if (a['fleet-ping-interval'] !== undefined) options.pingIntervalMs = durationOf('fleet-ping-interval', a['fleet-ping-interval'], 1);
   if (a['ws-ping-interval'] !== undefined) options.wsPingIntervalMs = durationOf('ws-ping-interval', a['ws-ping-interval'], 1);
   if (a['vstats-ping-interval'] !== undefined) options.vstatsPingIntervalMs = durationOf('vstats-ping-interval', a['vstats-ping-interval'], 1);
   options.lightdStatsIntervalMs = a['lightd-stats-interval'] === undefined ? 2000 : durationOf('lightd-stats-interval', a['lightd-stats-interval'], 0);
