@@ -192,6 +192,7 @@ async function runTrial(t: Trial): Promise<Result> {
       load: loadavg().map((x) => x.toFixed(1)).join(' '),
       note: code === 0 ? '' : `sim exit ${code}`,
     };
+    console.log(`${table([r])}\n${JSON.stringify(r)}`); // each trial's figures as soon as it ends: a long set stopped midway keeps them
     console.log(`   → connected ≥ ${r.connectedMinPct.toFixed(2)} %, ack p50 ${fmt(r.ackP50Ms)} / p99 median ${fmt(r.ackP99MedianMs)} worst ${fmt(r.ackP99WorstMs)}, ${r.holds ? 'HOLDS' : 'does not hold'} (p99 < ${t.p99LimitMs} ms)`);
     return r;
   } finally {
