@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Socket } from 'node:net';
+import { DEFAULT_SHUTDOWN_GRACE_MS } from './shutdown.js';
 import type { Duplex } from 'node:stream';
 
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
@@ -19,8 +20,9 @@ export interface HttpHost {
   onUpgrade(handler: UpgradeHandler): void;
   /**
    * Stops listening and ends every connection: HTTP ones at once, upgraded ones
-   * when their owners have closed them or after `graceMs` (default
-   * {@link CLOSE_GRACE_MS}), whichever is first. Always settles in bounded time.
+   * when their owners have closed them or after `graceMs`, whichever is first
+   * (default {@link DEFAULT_SHUTDOWN_GRACE_MS}, the backend's; it passes what is
+   * left of its own `shutdownGraceMs`). Always settles in bounded time.
    */
   close(graceMs?: number): Promise<void>;
   /** Open TCP connections accepted by this server, in any state (HTTP, keep-alive, mid-upgrade, upgraded). */
@@ -41,12 +43,6 @@ export interface HttpHost {
  * 4096 on kernels ≥ 5.4, 128 on older ones), so raise that too for bigger storms.
  */
 export const DEFAULT_BACKLOG = 4096;
-
-/**
- * How long close() lets upgraded sockets finish their own close handshake (a
- * WebSocket close frame, Socket.IO's disconnect packet) before destroying them.
- */
-export const CLOSE_GRACE_MS = 2000;
 
 /** A peer's reset or broken pipe ends that one socket; it is never a reason to crash. */
 function ignoreSocketError(): void {}
@@ -101,7 +97,7 @@ export async function listen(port: number, host = '127.0.0.1', backlog = DEFAULT
     },
     // Upgraded sockets are closed by their owners first (close frames); whatever is
     // still open after the grace is destroyed, so close() settles in bounded time.
-    async close(graceMs = CLOSE_GRACE_MS) {
+    async close(graceMs = DEFAULT_SHUTDOWN_GRACE_MS) {
       if (server.listening) server.close();
       server.closeAllConnections();
       if (sockets.size > 0) {
