@@ -9,6 +9,7 @@ import { io, type Socket } from 'socket.io-client';
 import { FleetPlan } from '../packages/simulator/src/model/fleet-plan.js';
 import { FleetSlice } from '../packages/simulator/src/run/fleet-slice.js';
 import { StormBook } from '../packages/simulator/src/run/storm-book.js';
+import { PairAgent, SourcePool, type SourcePairs } from '../packages/simulator/src/transport/source-pool.js';
 import { Report } from '../packages/simulator/src/report/report.js';
 import { sampleMetrics } from '../test-support/index.js';
 
@@ -25,8 +26,8 @@ export interface SliceSpec {
   /** First connections per second (this slice's share). */
   ramp: number;
   heartbeatS: number;
-  /** Local address the slice's sockets bind to; null = the OS picks. */
-  sourceAddress: string | null;
+  /** Source (address, port) pairs of the whole fleet (the slice uses its agents' share); null = the OS picks. */
+  sources: SourcePairs | null;
 }
 
 /** What both variants look like to the storm driver. */
@@ -62,7 +63,7 @@ function simFleet(s: SliceSpec): Fleet {
     seed: s.seed,
     report,
     storms: true,
-    ...(s.sourceAddress ? { sourceAddresses: [s.sourceAddress] } : {}),
+    ...(s.sources ? { sources: s.sources } : {}),
   });
   slice.start();
   return {
@@ -90,6 +91,7 @@ function rawFleet(s: SliceSpec): Fleet {
   const epochs = new Int32Array(n);
   let connected = 0;
   const metrics = sampleMetrics();
+  const agent = s.sources ? new PairAgent(new SourcePool(s.sources, s.start, s.end)) : null;
   const add = (k: number) => {
     const { key, nodeId } = plan.agent(s.start + k);
     const sock = io(`${s.url}/fleet`, {
@@ -102,7 +104,8 @@ function rawFleet(s: SliceSpec): Fleet {
       randomizationFactor: 0.5,
       extraHeaders: { Authorization: `Bearer ${key}` },
       auth: { token: key, nodeId },
-      ...(s.sourceAddress ? { localAddress: s.sourceAddress } : {}),
+      // The same pairs as fleetwire-sim's, through socket.io-client's own `agent` option (ws hands it to http.request).
+      ...(agent ? { agent: agent as unknown as string } : {}),
     });
     sock.on('connect', () => {
       connected++;

@@ -25,8 +25,8 @@
  * p99 < 1 s; (3) five: 5 s heartbeats at growing fleets, until one fails p99 < 250 ms.
  * Open files: each process here may hold ~20,000 sockets, so the backend needs
  * ≥ agents/15,000 workers and the simulator ≥ agents/15,000 processes (both
- * computed); more than ~28,000 agents need more than one source address, which
- * fleetwire-sim picks itself (127.0.0.x). The mock pings each agent every
+ * computed); past ~12,000 agents fleetwire-sim binds source ports of its own
+ * on 127.0.0.2, … (the kernel's port choice is a scan per connect past that). The mock pings each agent every
  * --fleet-ping (60s; Socket.IO's 25 s default is 4,000 pings/s at 100k, more
  * frames than the heartbeats).
  */

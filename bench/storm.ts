@@ -20,8 +20,9 @@
  * The agents run in child processes of ≤ 15,000 each (bench/storm-child.ts; a
  * process holds 20,000 open files here); above 15,000 agents the mock runs as a
  * cluster (`fleetwire-mock --workers N`, one worker per agent process) and
- * above 25,000 each agent process binds its own source address (127.0.0.2, …),
- * since one address reaches one port through ~28,000 ephemeral ports. A restart
+ * past ~12,000 both variants bind the simulator's source pairs (127.0.0.2, …,
+ * ports below the ephemeral range: src/run/source-addresses.ts), raw
+ * socket.io-client through its `agent` option. A restart
  * SIGKILLs the mock's primary and its workers together.
  *
  *   npm run bench -- storm                        # 5,000 agents, both variants
@@ -41,6 +42,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FleetPlan } from '../packages/simulator/src/model/fleet-plan.js';
 import { mergeStorms, stormFigures, type StormFigures, type StormJSON } from '../packages/simulator/src/report/storm.js';
+import { chooseSourcePairs } from '../packages/simulator/src/run/source-addresses.js';
 import { pollUntil, processAlive } from '../test-support/index.js';
 import { startMockProcess, type MockProcess } from '../test-support/mock-process.js';
 import type { Variant } from './_storm-fleets.js';
@@ -122,8 +124,9 @@ class Slices {
       child.on('message', (m: FromChild) => {
         if (m.type === 'connected') this.counts[k] = m.n;
       });
-      const sourceAddress = f.agents > 25_000 ? `127.0.0.${k + 2}` : null;
-      this.send(child, { type: 'start', spec: { variant, url, seed: f.seed, agents: f.agents, start, end, ramp: f.ramp / procs, heartbeatS: f.heartbeatS, sourceAddress } });
+      // The simulator's own choice for this many connections (source-addresses.ts), for both variants alike.
+      const sources = chooseSourcePairs(f.agents, url).pairs;
+      this.send(child, { type: 'start', spec: { variant, url, seed: f.seed, agents: f.agents, start, end, ramp: f.ramp / procs, heartbeatS: f.heartbeatS, sources } });
       this.children.push(child);
     }
   }

@@ -2,8 +2,8 @@
  * Each chaos option leaves its mark in the report (and at the backend):
  * random disconnects and flapping → reconnects; slow agents → ack latency
  * grows by the delay; malformed frames → protocol errors at the backend and
- * FW_ACK_REJECTED at the agents. Plus --source-addresses: the backend sees the
- * agents come from the given loopback addresses.
+ * FW_ACK_REJECTED at the agents. Plus source pairs: the backend sees each
+ * agent come from its own (address, port) of the slice's pool.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MockBackend } from '@fleetwire/mock-backend';
@@ -77,10 +77,18 @@ describe('chaos options, each with an observable effect', () => {
     expect(run.report.counter(C.reconnects)).toBe(0);
   });
 
-  it('--source-addresses: agents bind the given loopback addresses (engine.io-client passes localAddress to ws)', async () => {
-    const { backend } = await start('chaos-src', { sourceAddresses: ['127.0.0.2', '127.0.0.3'] });
-    const seen = new Set<string>();
-    for (const s of backend.io.of('/fleet').sockets.values()) seen.add(s.handshake.address.replace(/^::ffff:/, ''));
-    expect([...seen].sort()).toEqual(['127.0.0.2', '127.0.0.3']);
+  it.each(['lean', 'socket.io-client'] as const)('source pairs (%s): every fleet agent binds its own (address, port) from the slice pool; a reconnect takes a fresh one', async (transport) => {
+    const lo = 20_000 + Math.floor(Math.random() * 10_000);
+    // 20 agents → 40 pairs, 10 ports per address: 127.0.0.2–127.0.0.5; the first 20 dials use the first two addresses.
+    const { backend, run } = await start(`chaos-src-${transport}`, { transport, sources: { addresses: ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5'], ports: [lo, lo + 9] } });
+    const pairs = () => [...backend.io.of('/fleet').sockets.values()].map((s) => `${s.conn.request.socket.remoteAddress}:${s.conn.request.socket.remotePort}`).sort();
+    const first = Array.from({ length: 20 }, (_, k) => `127.0.0.${2 + Math.floor(k / 10)}:${lo + (k % 10)}`).sort();
+    expect(pairs()).toEqual(first);
+    // Dropped sockets go to the back of the pool: the reconnects dial from the 20 pairs never used yet.
+    for (const a of run.slice.agents) a.drop();
+    await waitFor(() => run.report.counter(C.reconnects) === AGENTS && run.slice.connectedCount === AGENTS, 'every agent back');
+    const second = Array.from({ length: 20 }, (_, k) => `127.0.0.${4 + Math.floor(k / 10)}:${lo + (k % 10)}`).sort();
+    await waitFor(() => backend.io.of('/fleet').sockets.size === AGENTS, 'the old sockets gone at the server');
+    expect(pairs()).toEqual(second);
   });
 });

@@ -5,7 +5,7 @@
  * the simulated host's output and their round trips land in the report; and
  * the chaos options reach these dialects too (drops → reconnects, malformed
  * metrics → protocol errors at the backend, slow answers → longer round trips,
- * source addresses → seen by the server).
+ * source pairs → seen by the server).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +19,7 @@ import { startInProcess } from '../src/run/embedded.js';
 import type { FleetSlice } from '../src/run/fleet-slice.js';
 import type { SimMonitorAgent, SimVStatsAgent } from '../src/run/ws-agents.js';
 import { agentSocket } from '../src/run/ws-socket.js';
+import { SourcePool } from '../src/transport/source-pool.js';
 import { runSlice, waitFor, type SliceRun } from './helpers.js';
 
 const AGENTS = 12;
@@ -153,19 +154,29 @@ describe('chaos on the plain-WebSocket dialects', () => {
     expect(run.report.counter(C.chaosSlowAcks)).toBe(4);
   });
 
-  it('source addresses: the server sees the bound loopback address', async () => {
+  it('source pairs: each connection binds the next free (address, port) of the pool; a closed one waits at the back', async () => {
     const http = createServer();
     const wss = new WebSocketServer({ server: http });
     const seen: string[] = [];
-    wss.on('connection', (_ws, req) => seen.push(req.socket.remoteAddress ?? ''));
+    wss.on('connection', (_ws, req) => seen.push(`${req.socket.remoteAddress}:${req.socket.remotePort}`));
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
     const port = (http.address() as AddressInfo).port;
-    const sock = agentSocket({ localAddress: '127.0.0.3' });
-    const ws = new sock.WebSocket(`ws://127.0.0.1:${port}/`) as unknown as import('ws').WebSocket;
-    await new Promise((r) => ws.once('open', r));
-    expect(seen).toEqual(['127.0.0.3']);
-    expect(sock.drop()).toBe(true);
+    // Source ports, not listening ones: another run beside this one dials another destination, so the same pair does not clash.
+    const lo = 20_000 + Math.floor(Math.random() * 10_000);
+    // Two agents → four pairs: 127.0.0.3:lo, 127.0.0.3:lo+1, 127.0.0.4:lo, 127.0.0.4:lo+1.
+    const pool = new SourcePool({ addresses: ['127.0.0.3', '127.0.0.4'], ports: [lo, lo + 1] }, 0, 2);
+    const sock = agentSocket({ sources: pool });
+    for (let i = 0; i < 5; i++) {
+      const ws = new sock.WebSocket(`ws://127.0.0.1:${port}/`) as unknown as import('ws').WebSocket;
+      await new Promise((r) => ws.once('open', r));
+      expect(pool.free).toBe(3);
+      const closed = new Promise((r) => ws.once('close', r));
+      expect(sock.drop()).toBe(true);
+      await closed;
+      expect(pool.free).toBe(4);
+    }
     expect(sock.drop()).toBe(false);
+    expect(seen).toEqual([`127.0.0.3:${lo}`, `127.0.0.3:${lo + 1}`, `127.0.0.4:${lo}`, `127.0.0.4:${lo + 1}`, `127.0.0.3:${lo}`]);
     wss.close();
     await new Promise((r) => http.close(r));
   });

@@ -5,8 +5,9 @@ import { startMockBackend, type MockBackend } from '@fleetwire/mock-backend';
 import { FleetPlan } from '../src/model/fleet-plan.js';
 import type { LifecycleOptions } from '../src/model/lifecycle.js';
 import { Report } from '../src/report/report.js';
-import type { ChaosOptions, Dialect } from '../src/cli/args.js';
+import type { ChaosOptions, Dialect, FleetTransport } from '../src/cli/args.js';
 import { FleetSlice } from '../src/run/fleet-slice.js';
+import type { SourcePairs } from '../src/transport/source-pool.js';
 import type { EmittedEvent } from '../src/run/sim-agent.js';
 import { until } from '../../../test-support/index.js';
 
@@ -45,7 +46,7 @@ export interface SliceRun {
 export function runSlice(
   url: string,
   plan: FleetPlan,
-  o: { seed: string; dialect?: Dialect; start?: number; end?: number; chaos?: Partial<ChaosOptions>; heartbeatIntervalMs?: number; lifecycle?: Partial<LifecycleOptions>; sourceAddresses?: string[]; rampPerSec?: number; maxConnectsInFlight?: number },
+  o: { seed: string; dialect?: Dialect; start?: number; end?: number; chaos?: Partial<ChaosOptions>; heartbeatIntervalMs?: number; lifecycle?: Partial<LifecycleOptions>; sources?: SourcePairs; transport?: FleetTransport; rampPerSec?: number; maxConnectsInFlight?: number },
 ): SliceRun {
   const start = o.start ?? 0;
   const end = o.end ?? plan.agents;
@@ -64,7 +65,8 @@ export function runSlice(
     report,
     onEvent: (e) => events.push(e),
     ...(o.lifecycle ? { lifecycle: o.lifecycle } : {}),
-    ...(o.sourceAddresses ? { sourceAddresses: o.sourceAddresses } : {}),
+    ...(o.sources ? { sources: o.sources } : {}),
+    ...(o.transport ? { transport: o.transport } : {}),
     ...(o.maxConnectsInFlight ? { maxConnectsInFlight: o.maxConnectsInFlight } : {}),
   });
   slice.start();

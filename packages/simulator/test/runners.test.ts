@@ -26,7 +26,7 @@ const spec = (url: string): SliceSpec => ({
   rampPerSec: 1000,
   heartbeatIntervalMs: 200,
   chaos: NO_CHAOS,
-  sourceAddresses: [],
+  sources: null,
   seed: plan.seed,
   meta: { dialect: 'fleet', seed: plan.seed, fleetAgents: 4, shards: ['0/1'], startedAt: new Date().toISOString(), endedAt: new Date().toISOString() },
 });

@@ -20,6 +20,7 @@ import type { SliceAgent } from './slice-agent.js';
 import { SimMonitorAgent, SimVStatsAgent } from './ws-agents.js';
 import { leanIo } from '../transport/lean-io.js';
 import { defaultHub } from '../transport/hub.js';
+import { PairAgent, SourcePool, type SourcePairs } from '../transport/source-pool.js';
 import { wheelRetryTimer, wheelScheduler } from '../transport/wheel-scheduler.js';
 
 export interface SliceOptions {
@@ -39,8 +40,11 @@ export interface SliceOptions {
    */
   transport?: FleetTransport;
   chaos: ChaosOptions;
-  /** Source addresses to spread agents over (agent i binds address i mod n). Empty: the OS picks. */
-  sourceAddresses?: readonly string[];
+  /**
+   * Source (address, port) pairs the agents' sockets bind: two per agent, from
+   * the slice's own SourcePool (src/transport/source-pool.ts). Absent: the OS picks.
+   */
+  sources?: SourcePairs | null;
   seed: string;
   report: Report;
   lifecycle?: Partial<LifecycleOptions>;
@@ -123,6 +127,9 @@ export class FleetSlice<A extends SliceAgent = SimAgent> {
   private readonly retryTimer: RetryTimer;
   /** Reconnect-storm bookkeeping; null unless `storms` was asked for. */
   readonly stormBook: StormBook | null;
+  /** The slice's source pairs; null when the OS picks. */
+  private readonly pool: SourcePool | null;
+  private readonly pairAgent: PairAgent | null;
   /** Agents whose first connection attempt has not ended yet. */
   private connectsInFlight = 0;
   /** The most that were ever in flight at once (tests, bench). */
@@ -135,7 +142,10 @@ export class FleetSlice<A extends SliceAgent = SimAgent> {
     // On the process's timer wheel, with the lean sockets' deadlines: one timer for all of it (wheel-scheduler.ts).
     this.scheduler = wheelScheduler(defaultHub().wheel, { spread: true, random: () => spread.float() });
     this.allConnected = new Promise((r) => (this.allConnectedResolve = r));
-    const io = o.transport === 'socket.io-client' ? (socketIoClient as unknown as IoFactory) : leanIo();
+    this.pool = o.sources ? new SourcePool(o.sources, o.start, o.end) : null;
+    // socket.io-client passes no port of its own: it dials through an http.Agent that binds the pairs.
+    this.pairAgent = this.pool && o.transport === 'socket.io-client' ? new PairAgent(this.pool) : null;
+    const io = o.transport === 'socket.io-client' ? (socketIoClient as unknown as IoFactory) : leanIo(defaultHub(), this.pool);
     this.retryTimer = wheelRetryTimer(defaultHub().wheel);
     this.stormBook = o.storms ? new StormBook(o.report) : null;
     // Storm runs count fleet agents' dials as they happen (storm-book.ts); a wrapper per socket only then.
@@ -208,8 +218,6 @@ export class FleetSlice<A extends SliceAgent = SimAgent> {
     const flaps = crng.chance(c.flapShare);
     const slow = c.slowAck !== null && crng.chance(c.slowAck.share);
     const report = o.report;
-    const addrs = o.sourceAddresses ?? [];
-    const localAddress = addrs.length > 0 ? addrs[index % addrs.length] : undefined;
     const common = {
       identity,
       url: o.url,
@@ -235,7 +243,7 @@ export class FleetSlice<A extends SliceAgent = SimAgent> {
       a = new SimAgent({
         ...common,
         io,
-        ...(localAddress ? { localAddress } : {}),
+        ...(this.pairAgent ? { httpAgent: this.pairAgent } : {}),
         ...(o.lifecycle ? { lifecycle: o.lifecycle } : {}),
         ...(o.onEvent ? { onEvent: o.onEvent } : {}),
         ...(o.ackTimeoutMs ? { ackTimeoutMs: o.ackTimeoutMs } : {}),
@@ -245,7 +253,7 @@ export class FleetSlice<A extends SliceAgent = SimAgent> {
       const ws = {
         ...common,
         socket: {
-          ...(localAddress ? { localAddress } : {}),
+          ...(this.pool ? { sources: this.pool } : {}),
           malformedShare: c.malformedShare,
           rng: crng.fork('malformed'),
           onMalformed: () => report.count(C.chaosMalformed),

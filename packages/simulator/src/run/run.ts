@@ -21,7 +21,7 @@ import { addBackendStats } from './backend-stats.js';
 import { startEmbedded, type EmbeddedBackend } from './embedded.js';
 import { startLiveView } from './live.js';
 import { localRunner, workerRunner, type Runner, type SliceSpec } from './runners.js';
-import { chooseSourceAddresses } from './source-addresses.js';
+import { chooseSourcePairs } from './source-addresses.js';
 import { startStorms, type StormDriver } from './storm.js';
 import { stormProblem } from '../report/storm.js';
 
@@ -107,15 +107,10 @@ export async function runSimulation(o: RunOptions, io: RunIo = { stdout: process
       `seed ${o.seed}${o.workers > 1 ? `, ${o.workers} workers` : ''}${o.processes > 1 ? `, ${o.processes} processes` : ''}${o.durationMs ? `, for ${formatMs(o.durationMs)}` : ', until Ctrl-C'}`,
   );
 
-  let sourceAddresses = o.sourceAddresses;
-  if (sourceAddresses.length === 0) {
-    const choice = chooseSourceAddresses(end - start, url);
-    if ('warning' in choice) say(`fleetwire-sim: warning: ${choice.warning}`);
-    else if (choice.note) {
-      say(`fleetwire-sim: ${choice.note}`);
-      sourceAddresses = choice.addresses;
-    }
-  }
+  const choice = chooseSourcePairs(end - start, url, o.sourceAddresses);
+  if ('warning' in choice) say(`fleetwire-sim: warning: ${choice.warning}`);
+  else if (choice.note) say(`fleetwire-sim: ${choice.note}`);
+  const sources = choice.pairs;
 
   const meta: ReportMeta = { dialect: o.dialect, seed: o.seed, fleetAgents: o.agents, shards: [shardText], startedAt: new Date().toISOString(), endedAt: new Date().toISOString() };
   const spec: SliceSpec = {
@@ -128,7 +123,7 @@ export async function runSimulation(o: RunOptions, io: RunIo = { stdout: process
     heartbeatIntervalMs: o.heartbeatIntervalMs,
     transport: o.transport,
     chaos: o.chaos,
-    sourceAddresses,
+    sources,
     seed: o.seed,
     meta,
     ...(o.storm ? { storms: true } : {}),

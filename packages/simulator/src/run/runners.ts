@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import type { ChaosOptions, Dialect, FleetTransport } from '../cli/args.js';
 import { FleetPlan, type FleetPlanOptions } from '../model/fleet-plan.js';
 import { Report, mergeReports, type ReportJSON, type ReportMeta } from '../report/report.js';
+import type { SourcePairs } from '../transport/source-pool.js';
 import { entryExecArgv, entryFile, workerEntry } from './entries.js';
 import { FleetSlice } from './fleet-slice.js';
 import type { SliceAgent } from './slice-agent.js';
@@ -26,7 +27,8 @@ export interface SliceSpec {
   /** fleet: the socket under each FleetAgent. Default 'lean'. */
   transport?: FleetTransport;
   chaos: ChaosOptions;
-  sourceAddresses: string[];
+  /** Source (address, port) pairs agents bind (source-addresses.ts); null: the OS picks. */
+  sources: SourcePairs | null;
   seed: string;
   meta: ReportMeta;
   /** Keep reconnect-storm figures (`--scenario storm`). Default false. */

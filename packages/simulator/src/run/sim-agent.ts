@@ -14,6 +14,7 @@ import { HostModel, randomHostSpec } from '../model/host.js';
 import { LifecyclePlanner, type LifecycleOptions } from '../model/lifecycle.js';
 import type { InstanceStarted, InstanceStopped, StartInstance, StopInstance } from '../model/sdk.js';
 import { C, H, type Report } from '../report/report.js';
+import type { PairAgent } from '../transport/source-pool.js';
 import { AgentBook } from './agent-book.js';
 import type { SliceAgent, SliceAgentOptions } from './slice-agent.js';
 
@@ -30,8 +31,12 @@ export interface EmittedEvent {
 
 export interface SimAgentOptions extends SliceAgentOptions {
   io?: IoFactory;
-  /** Source address to bind (`--source-addresses`). */
-  localAddress?: string;
+  /**
+   * Dials through this http.Agent (socket.io-client's `agent` option): a
+   * PairAgent binding the slice's source pairs (source-pool.ts). The lean
+   * transport binds them itself and needs none.
+   */
+  httpAgent?: PairAgent;
   lifecycle?: Partial<LifecycleOptions>;
   /** Receives every lifecycle event as the agent emits it (first emission only for re-reports). Off by default. */
   onEvent?: (e: EmittedEvent) => void;
@@ -88,7 +93,8 @@ export class SimAgent implements SliceAgent {
       onStartInstance: (cmd) => this.start(cmd),
       onStopInstance: (cmd) => this.stop(cmd),
       ...(opts.io ? { io: opts.io } : {}),
-      ...(opts.localAddress ? { socketOptions: { localAddress: opts.localAddress } } : {}),
+      // engine.io-client types `agent` as string | boolean; in Node it hands any value to ws, which gives it to http.request.
+      ...(opts.httpAgent ? { socketOptions: { agent: opts.httpAgent as unknown as string } } : {}),
     });
     this.wire();
   }

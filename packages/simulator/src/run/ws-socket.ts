@@ -13,10 +13,11 @@
 import type { WebSocketConstructor } from '@fleetwire/sdk';
 import WebSocket from 'ws';
 import type { Rng } from '../model/rng.js';
+import type { SourcePool } from '../transport/source-pool.js';
 
 export interface WsChaosOptions {
-  /** Source address to bind (`--source-addresses`). Default: the OS picks. */
-  localAddress?: string;
+  /** Source (address, port) pairs to bind, one per connection (source-pool.ts). Default: the OS picks. */
+  sources?: SourcePool;
   /** Probability that a metrics frame goes out malformed. Default 0. */
   malformedShare?: number;
   /** Draws the malformed decisions (the agent's own chaos stream). Required when malformedShare > 0. */
@@ -42,7 +43,10 @@ export function agentSocket(o: WsChaosOptions = {}): AgentSocket {
   const share = o.malformedShare ?? 0;
   // A plain function used with `new`: returning an object makes that object the result.
   function Ctor(url: string, protocols?: string | string[], options?: WebSocket.ClientOptions): WebSocket {
-    const ws = new WebSocket(url, protocols, o.localAddress ? { ...options, localAddress: o.localAddress } : options);
+    const src = o.sources?.take() ?? null;
+    const ws = new WebSocket(url, protocols, src ? { ...options, localAddress: src.localAddress, localPort: src.localPort } : options);
+    // Back to the pool once closed (ws emits 'close' once, after 'error' too).
+    if (src) ws.once('close', () => o.sources!.release(src));
     current = ws;
     if (share > 0 && o.rng) {
       const rng = o.rng;

@@ -7,13 +7,15 @@ import type { IoFactory, IoOptions } from '@fleetwire/sdk';
 import type { Socket } from 'socket.io-client';
 import { defaultHub, type LeanHub } from './hub.js';
 import { LeanSocket } from './lean-socket.js';
+import type { SourcePool } from './source-pool.js';
 
 /**
  * An `io` factory making LeanSockets that share `hub` (default: the process's).
  * The URL is socket.io-client's: `http(s)://host:port/namespace`; `path`
- * (default `/socket.io/`) and `query` options are honoured.
+ * (default `/socket.io/`) and `query` options are honoured. With `sources`, every
+ * connection binds a source pair of that pool (source-pool.ts).
  */
-export function leanIo(hub: LeanHub = defaultHub()): IoFactory {
+export function leanIo(hub: LeanHub = defaultHub(), sources: SourcePool | null = null): IoFactory {
   return (url: string, options: IoOptions) => {
     const u = new URL(url);
     const nsp = u.pathname === '' || u.pathname === '/' ? '/' : u.pathname.replace(/\/+$/, '');
@@ -23,6 +25,6 @@ export function leanIo(hub: LeanHub = defaultHub()): IoFactory {
     q.set('transport', 'websocket');
     const proto = u.protocol === 'https:' || u.protocol === 'wss:' ? 'wss:' : 'ws:';
     const wsUrl = `${proto}//${u.host}${path}?${q.toString()}`;
-    return new LeanSocket(hub, hub.framesFor(nsp), wsUrl, options) as unknown as Socket;
+    return new LeanSocket(hub, hub.framesFor(nsp), wsUrl, options, sources) as unknown as Socket;
   };
 }
