@@ -16,6 +16,8 @@
  *   npm run bench -- scale --only baseline --baseline-agents 18000
  *   npm run bench -- scale --only five --five-agents 20000,30000,40000
  *   npm run bench -- scale --quick                 # 3,000 agents, 20 s holds: does it all run?
+ *   --settle 30s                                   # after admission, before the hold: the ramp's tail (its GC, the last
+ *                                                  # agents' first heartbeats) is not steady state (default 30s)
  *   --admit-within 10m                             # how long the fleet may take to get in (default 4× the ramp + 2 min);
  *                                                  # a fleet not in by then still gets figures, over the run's last --hold
  *
@@ -52,6 +54,7 @@ const { values: o } = parseArgs({
     ramp: { type: 'string', default: '1000' },
     'fleet-ping': { type: 'string', default: '60s' },
     'admit-within': { type: 'string' },
+    settle: { type: 'string', default: '30s' },
     workers: { type: 'string' },
     'baseline-agents': { type: 'string', default: '18000' },
     'five-agents': { type: 'string', default: '20000,30000,40000' },
@@ -106,6 +109,8 @@ interface Result extends Trial {
   backendCpuUsPerAck: number;
   /** Seconds from the run's start until ≥ 99.9 % of the fleet was connected; null: not within the budget. */
   admittedAfterS: number | null;
+  /** Seconds into the hold of the worst second's ack p99. */
+  worstAtS: number | null;
   /** Most agents connected at once (the whole fleet when admitted). */
   connectedMax: number;
   holds: boolean;
@@ -130,7 +135,7 @@ const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math
 async function runTrial(t: Trial): Promise<Result> {
   const ramp = Number(o.ramp);
   const rampS = Math.ceil(t.agents / ramp);
-  const settleS = 10;
+  const settleS = seconds(o.settle!, 'settle');
   // The fleet gets in when it gets in (a loaded box ramps slower than asked): the hold
   // starts once ≥ 99.9 % are connected, and the run is stopped (SIGINT) after it.
   const admitBudgetS = o['admit-within'] ? seconds(o['admit-within'], 'admit-within') : rampS * 4 + 120;
@@ -184,6 +189,8 @@ async function runTrial(t: Trial): Promise<Result> {
     const holdAcks = acks || 1;
     const connectedMinPct = (100 * Math.min(...idx.map((i) => s.connected[i]!))) / t.agents;
     const worst = p99s.length ? Math.max(...p99s) : null;
+    // Where in the hold the worst second fell: a spike at its start is the ramp's tail, one anywhere is the steady state's.
+    const worstAtS = worst === null ? null : Math.round(s.t[idx.find((i) => s.ack_p99_ms[i] === worst)!]! - s.t[idx[0]!]!);
     // Per agent connected in the hold (the whole fleet once admitted; fewer when it never was).
     const agentsIn = Math.max(1, ...idx.map((i) => s.connected[i]!));
     const r: Result = {
@@ -201,6 +208,7 @@ async function runTrial(t: Trial): Promise<Result> {
       connectedMax: Math.max(...s.connected),
       holds: admittedAt !== null && connectedMinPct >= 99.9 && worst !== null && worst < t.p99LimitMs,
       load: loadavg().map((x) => x.toFixed(1)).join(' '),
+      worstAtS,
       note: [admittedAt === null ? `not admitted within ${admitBudgetS} s (at most ${Math.max(...s.connected)} connected); figures over the run's last ${t.holdS} s` : '', code === 0 ? '' : `sim exit ${code}`].filter(Boolean).join('; '),
     };
     console.log(`${table([r])}\n${JSON.stringify(r)}`); // each trial's figures as soon as it ends: a long set stopped midway keeps them
@@ -225,7 +233,7 @@ function table(rs: Result[]): string {
     `${r.connectedMinPct.toFixed(2)} %`,
     fmt(r.ackP50Ms),
     fmt(r.ackP99MedianMs),
-    fmt(r.ackP99WorstMs),
+    `${fmt(r.ackP99WorstMs)}${r.worstAtS === null ? '' : ` (+${r.worstAtS} s)`}`,
     r.simRssPerAgentKB.toFixed(1),
     r.backendRssPerAgentKB.toFixed(1),
     r.simCpuUsPerAck.toFixed(0),
