@@ -16,6 +16,7 @@
  *   npm run bench -- scale --only baseline --baseline-agents 18000
  *   npm run bench -- scale --only five --five-agents 20000,30000,40000
  *   npm run bench -- scale --quick                 # 3,000 agents, 20 s holds: does it all run?
+ *   --keep-reports DIR                             # keep each trial's fleetwire-sim report (per-second series) in DIR
  *   --settle 30s                                   # after admission, before the hold: the ramp's tail (its GC, the last
  *                                                  # agents' first heartbeats) is not steady state (default 30s)
  *   --admit-within 10m                             # how long the fleet may take to get in (default 4× the ramp + 2 min);
@@ -34,7 +35,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,6 +56,7 @@ const { values: o } = parseArgs({
     'fleet-ping': { type: 'string', default: '60s' },
     'admit-within': { type: 'string' },
     settle: { type: 'string', default: '30s' },
+    'keep-reports': { type: 'string' },
     workers: { type: 'string' },
     'baseline-agents': { type: 'string', default: '18000' },
     'five-agents': { type: 'string', default: '20000,30000,40000' },
@@ -111,6 +113,9 @@ interface Result extends Trial {
   admittedAfterS: number | null;
   /** Seconds into the hold of the worst second's ack p99. */
   worstAtS: number | null;
+  /** Seconds of the hold whose ack p99 reached the limit, of how many. */
+  secondsOver: number;
+  secondsInHold: number;
   /** Most agents connected at once (the whole fleet when admitted). */
   connectedMax: number;
   holds: boolean;
@@ -190,6 +195,7 @@ async function runTrial(t: Trial): Promise<Result> {
     const connectedMinPct = (100 * Math.min(...idx.map((i) => s.connected[i]!))) / t.agents;
     const worst = p99s.length ? Math.max(...p99s) : null;
     // Where in the hold the worst second fell: a spike at its start is the ramp's tail, one anywhere is the steady state's.
+    const overLimit = p99s.filter((x) => x >= t.p99LimitMs).length;
     const worstAtS = worst === null ? null : Math.round(s.t[idx.find((i) => s.ack_p99_ms[i] === worst)!]! - s.t[idx[0]!]!);
     // Per agent connected in the hold (the whole fleet once admitted; fewer when it never was).
     const agentsIn = Math.max(1, ...idx.map((i) => s.connected[i]!));
@@ -209,6 +215,8 @@ async function runTrial(t: Trial): Promise<Result> {
       holds: admittedAt !== null && connectedMinPct >= 99.9 && worst !== null && worst < t.p99LimitMs,
       load: loadavg().map((x) => x.toFixed(1)).join(' '),
       worstAtS,
+      secondsOver: overLimit,
+      secondsInHold: p99s.length,
       note: [admittedAt === null ? `not admitted within ${admitBudgetS} s (at most ${Math.max(...s.connected)} connected); figures over the run's last ${t.holdS} s` : '', code === 0 ? '' : `sim exit ${code}`].filter(Boolean).join('; '),
     };
     console.log(`${table([r])}\n${JSON.stringify(r)}`); // each trial's figures as soon as it ends: a long set stopped midway keeps them
@@ -216,6 +224,7 @@ async function runTrial(t: Trial): Promise<Result> {
     return r;
   } finally {
     await mock?.stop('SIGTERM');
+    if (o['keep-reports']) await copyFile(out, join(o['keep-reports'], `scale-${t.label}-${t.agents}-${t.intervalS}s.json`)).catch((e: Error) => console.log(`   (report not kept: ${e.message})`));
     await rm(dir, { recursive: true, force: true });
   }
 }
@@ -238,7 +247,7 @@ function table(rs: Result[]): string {
     r.backendRssPerAgentKB.toFixed(1),
     r.simCpuUsPerAck.toFixed(0),
     r.backendCpuUsPerAck.toFixed(0),
-    `${r.holds ? 'yes' : 'no'} (<${r.p99LimitMs} ms)${r.note ? ` ${r.note}` : ''}`,
+    `${r.holds ? 'yes' : 'no'} (<${r.p99LimitMs} ms; ${r.secondsOver} of ${r.secondsInHold} s over)${r.note ? ` ${r.note}` : ''}`,
     r.load,
   ]);
   return [head, head.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n');
