@@ -91,4 +91,15 @@ describe('chaos options, each with an observable effect', () => {
     await waitFor(() => backend.io.of('/fleet').sockets.size === AGENTS, 'the old sockets gone at the server');
     expect(pairs()).toEqual(second);
   });
+
+  it('--reconnect-initial reaches every agent: retries after a drop wait up to its ceiling, not the SDK default 1 s', async () => {
+    const { run } = await start('chaos-backoff', { backoff: { initialDelayMs: 5000, maxDelayMs: 5000 } });
+    const delays: number[] = [];
+    for (const a of run.slice.agents) a.agent.on('reconnecting', (info) => delays.push(info.delayMs));
+    for (const a of run.slice.agents) a.drop();
+    await waitFor(() => delays.length >= AGENTS, 'a scheduled retry per agent');
+    // Uniform in [0, 5 s]: all 20 under the default's 1 s would happen once in 10^14 runs.
+    expect(Math.max(...delays)).toBeGreaterThan(1000);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(5000);
+  });
 });

@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startMockBackend, type MockBackend } from '@fleetwire/mock-backend';
+import type { BackoffOptions } from '@fleetwire/sdk';
 import { FleetPlan } from '../src/model/fleet-plan.js';
 import type { LifecycleOptions } from '../src/model/lifecycle.js';
 import { Report } from '../src/report/report.js';
@@ -46,7 +47,7 @@ export interface SliceRun {
 export function runSlice(
   url: string,
   plan: FleetPlan,
-  o: { seed: string; dialect?: Dialect; start?: number; end?: number; chaos?: Partial<ChaosOptions>; heartbeatIntervalMs?: number; lifecycle?: Partial<LifecycleOptions>; sources?: SourcePairs; transport?: FleetTransport; rampPerSec?: number; maxConnectsInFlight?: number },
+  o: { seed: string; dialect?: Dialect; start?: number; end?: number; chaos?: Partial<ChaosOptions>; heartbeatIntervalMs?: number; lifecycle?: Partial<LifecycleOptions>; sources?: SourcePairs; transport?: FleetTransport; backoff?: BackoffOptions; rampPerSec?: number; maxConnectsInFlight?: number },
 ): SliceRun {
   const start = o.start ?? 0;
   const end = o.end ?? plan.agents;
@@ -67,6 +68,7 @@ export function runSlice(
     ...(o.lifecycle ? { lifecycle: o.lifecycle } : {}),
     ...(o.sources ? { sources: o.sources } : {}),
     ...(o.transport ? { transport: o.transport } : {}),
+    ...(o.backoff ? { backoff: o.backoff } : {}),
     ...(o.maxConnectsInFlight ? { maxConnectsInFlight: o.maxConnectsInFlight } : {}),
   });
   slice.start();

@@ -57,6 +57,15 @@ describe('parseArgs run', () => {
     });
   });
 
+  it('--reconnect-initial / --reconnect-max: the agents\' backoff ceilings (SDK defaults when absent), bad values named', async () => {
+    expect((await run()).backoff).toBeNull();
+    expect((await run('--reconnect-initial', '5s')).backoff).toEqual({ initialDelayMs: 5000, maxDelayMs: 30_000 });
+    expect((await run('--reconnect-initial', '45s')).backoff).toEqual({ initialDelayMs: 45_000, maxDelayMs: 45_000 });
+    expect((await run('--reconnect-max', '10s')).backoff).toEqual({ initialDelayMs: 1000, maxDelayMs: 10_000 });
+    expect(await fails('run', '--reconnect-initial', '10s', '--reconnect-max', '2s')).toMatch(/--reconnect-max \(2000 ms\) must be at least --reconnect-initial \(10000 ms\)/);
+    expect(await fails('run', '--reconnect-initial', 'soon')).toMatch(/--reconnect-initial/);
+  });
+
   it('reads every flag of the issue', async () => {
     const o = await run(
       '--dialect', 'monitor', '--url', 'ws://127.0.0.1:8000', '--agents', '3', '--ramp', '50', '--duration', '1m30s',

@@ -8,6 +8,7 @@
  * testable and the entry point stays three lines.
  */
 import { readFileSync } from 'node:fs';
+import type { BackoffOptions } from '@fleetwire/sdk';
 import yargs, { type Argv } from 'yargs';
 import { parseShard, type Shard } from '../model/fleet-plan.js';
 import { parseKeysFile, type KeyEntry } from '../model/keys.js';
@@ -47,6 +48,8 @@ export interface RunOptions {
   /** null = until Ctrl-C. */
   durationMs: number | null;
   heartbeatIntervalMs: number;
+  /** The agents' reconnect backoff (`--reconnect-initial`, `--reconnect-max`); null: the SDK's defaults (1 s first ceiling, ×2, 30 s cap, full jitter). */
+  backoff: BackoffOptions | null;
   /** fleet: the socket under each FleetAgent. Default 'lean'. */
   transport: FleetTransport;
   seed: string;
@@ -149,6 +152,8 @@ function runFlags(y: Argv, io: ArgsIo): Argv {
     .option('ramp', s('new connections per second', '200'))
     .option('duration', s('how long to run: 30s, 5m, 1h, 500ms (default: until Ctrl-C)'))
     .option('heartbeat-interval', s('fleet heartbeat / monitor and vstats metrics interval', '5s'))
+    .option('reconnect-initial', s('the agents\' first reconnect delay ceiling (full jitter: each retry waits uniform [0, ceiling], the ceiling doubling per failure); raise it for big fleets so the first wave after an outage fits what the control plane admits per second [default: 1s, the SDK\'s]'))
+    .option('reconnect-max', s('the agents\' largest reconnect delay ceiling [default: 30s, the SDK\'s]'))
     .option('seed', s('seed: same seed, same fleet and event sequence', '1'))
     .option('keys', s('file with one key per agent (text lines or JSON; the mock backend\'s generated file works as is); default: dev-<nodeId>, which the mock accepts without --keys'))
     .option('gpus', s('GPUs per host: N or MIN-MAX (drawn per agent)', '8'))
@@ -257,6 +262,17 @@ function build(argv: readonly string[], io: ArgsIo): Argv {
       throw new UsageError(msg ?? err?.message ?? 'invalid arguments');
     })
     .help();
+}
+
+/** `--reconnect-initial` / `--reconnect-max` as the SDK's BackoffOptions; null when neither was given. */
+function backoffOf(initialMs: number | null, maxMs: number | null, errors: string[]): BackoffOptions | null {
+  if (initialMs === null && maxMs === null) return null;
+  if (initialMs !== null && initialMs <= 0) errors.push('--reconnect-initial: must be longer than 0');
+  if (maxMs !== null && maxMs <= 0) errors.push('--reconnect-max: must be longer than 0');
+  const initial = initialMs ?? 1000;
+  const max = maxMs ?? Math.max(30_000, initial);
+  if (max < initial) errors.push(`--reconnect-max (${max} ms) must be at least --reconnect-initial (${initial} ms)`);
+  return { initialDelayMs: initial, maxDelayMs: max };
 }
 
 const STORM_FLAGS = ['storm-mode', 'storm-at', 'storm-count', 'storm-every', 'storm-down'] as const;
@@ -402,6 +418,7 @@ function validateRun(a: Record<string, unknown>, io: ArgsIo): ParseResult {
     rampPerSec: get('ramp', positive('connections per second'), 200),
     durationMs,
     heartbeatIntervalMs,
+    backoff: backoffOf(get('reconnect-initial', v.duration, null as number | null), get('reconnect-max', v.duration, null as number | null), errors),
     transport: (str(a['transport']) ?? 'lean') as FleetTransport,
     seed: str(a['seed']) ?? '1',
     keysFile,

@@ -5,7 +5,7 @@
  * for. The agents speak the slice's dialect: fleet (SimAgent), monitor or
  * vstats (ws-agents.ts); ramp, chaos and the connected gauge are the same.
  */
-import type { IoFactory, RetryTimer, SharedScheduler } from '@fleetwire/sdk';
+import type { BackoffOptions, IoFactory, RetryTimer, SharedScheduler } from '@fleetwire/sdk';
 import { io as socketIoClient } from 'socket.io-client';
 import type { ChaosOptions, Dialect, FleetTransport } from '../cli/args.js';
 import type { FleetPlan } from '../model/fleet-plan.js';
@@ -45,6 +45,8 @@ export interface SliceOptions {
    * the slice's own SourcePool (src/transport/source-pool.ts). Absent: the OS picks.
    */
   sources?: SourcePairs | null;
+  /** The agents' reconnect backoff; absent: the SDK's defaults. */
+  backoff?: BackoffOptions | null;
   seed: string;
   report: Report;
   lifecycle?: Partial<LifecycleOptions>;
@@ -224,6 +226,7 @@ export class FleetSlice<A extends SliceAgent = SimAgent> {
       heartbeatIntervalMs: o.heartbeatIntervalMs,
       scheduler: this.scheduler,
       report,
+      ...(o.backoff ? { backoff: o.backoff } : {}),
       ...this.hooks,
       ...(this.stormBook ? { storm: this.stormBook } : {}),
     };

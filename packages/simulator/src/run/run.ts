@@ -121,6 +121,7 @@ export async function runSimulation(o: RunOptions, io: RunIo = { stdout: process
     end,
     rampPerSec: o.rampPerSec,
     heartbeatIntervalMs: o.heartbeatIntervalMs,
+    backoff: o.backoff,
     transport: o.transport,
     chaos: o.chaos,
     sources,

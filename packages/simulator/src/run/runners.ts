@@ -10,6 +10,7 @@ import type { ChaosOptions, Dialect, FleetTransport } from '../cli/args.js';
 import { FleetPlan, type FleetPlanOptions } from '../model/fleet-plan.js';
 import { Report, mergeReports, type ReportJSON, type ReportMeta } from '../report/report.js';
 import type { SourcePairs } from '../transport/source-pool.js';
+import type { BackoffOptions } from '@fleetwire/sdk';
 import { entryExecArgv, entryFile, workerEntry } from './entries.js';
 import { FleetSlice } from './fleet-slice.js';
 import type { SliceAgent } from './slice-agent.js';
@@ -29,6 +30,8 @@ export interface SliceSpec {
   chaos: ChaosOptions;
   /** Source (address, port) pairs agents bind (source-addresses.ts); null: the OS picks. */
   sources: SourcePairs | null;
+  /** The agents' reconnect backoff (`--reconnect-initial`, `--reconnect-max`); null: the SDK's defaults. */
+  backoff?: BackoffOptions | null;
   seed: string;
   meta: ReportMeta;
   /** Keep reconnect-storm figures (`--scenario storm`). Default false. */

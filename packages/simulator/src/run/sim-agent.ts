@@ -88,6 +88,7 @@ export class SimAgent implements SliceAgent {
       heartbeatIntervalMs: opts.heartbeatIntervalMs,
       ...(opts.ackTimeoutMs ? { ackTimeoutMs: opts.ackTimeoutMs } : {}),
       ...(opts.retryTimer ? { retryTimer: opts.retryTimer } : {}),
+      ...(opts.backoff ? { backoff: opts.backoff } : {}),
       scheduler: opts.scheduler,
       metrics: () => this.metrics(),
       onStartInstance: (cmd) => this.start(cmd),

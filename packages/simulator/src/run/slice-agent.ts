@@ -3,7 +3,7 @@
  * stop, whether it is connected, and a way to drop its connection like a
  * network failure (disconnect and flapping chaos).
  */
-import type { Scheduler } from '@fleetwire/sdk';
+import type { BackoffOptions, Scheduler } from '@fleetwire/sdk';
 import type { AgentIdentity } from '../model/fleet-plan.js';
 import type { Report } from '../report/report.js';
 import type { StormBook } from './storm-book.js';
@@ -35,6 +35,8 @@ export interface SliceAgentOptions {
   onFirstConnect?: () => void;
   /** Called once, when the agent's first connection attempt ends (connected or failed): the ramp's in-flight bound. */
   onFirstAttemptEnd?: () => void;
+  /** The SDK's reconnect backoff (`--reconnect-initial`, `--reconnect-max`); absent: the SDK's defaults (1 s, ×2, 30 s). */
+  backoff?: BackoffOptions;
   /** The slice's reconnect-storm bookkeeping (`--scenario storm`); absent in runs without storms. */
   storm?: StormBook;
 }

@@ -92,6 +92,7 @@ export class SimMonitorAgent extends WsSimAgent {
         return this.shell.docker(cmd.action, cmd.container_id);
       },
       WebSocket: this.socket.WebSocket,
+      ...(opts.backoff ? { backoff: opts.backoff } : {}),
     });
     const a = this.agent;
     a.on('connected', () => this.book.up());
@@ -150,6 +151,7 @@ export class SimVStatsAgent extends WsSimAgent {
       scheduler: opts.scheduler,
       metrics: () => vstatsMetrics(this.book.tick(), new Date().toISOString()),
       WebSocket: this.socket.WebSocket,
+      ...(opts.backoff ? { backoff: opts.backoff } : {}),
     });
     const a = this.agent;
     a.on('connected', () => this.book.up());
