@@ -28,6 +28,8 @@ export interface SliceSpec {
   heartbeatS: number;
   /** Source (address, port) pairs of the whole fleet (the slice uses its agents' share); null = the OS picks. */
   sources: SourcePairs | null;
+  /** fleetwire-sim's first backoff ceiling, ms; null: the SDK's default. */
+  reconnectInitialMs?: number | null;
 }
 
 /** What both variants look like to the storm driver. */
@@ -64,6 +66,7 @@ function simFleet(s: SliceSpec): Fleet {
     report,
     storms: true,
     ...(s.sources ? { sources: s.sources } : {}),
+    ...(s.reconnectInitialMs ? { backoff: { initialDelayMs: s.reconnectInitialMs, maxDelayMs: Math.max(30_000, s.reconnectInitialMs) } } : {}),
   });
   slice.start();
   return {

@@ -33,7 +33,8 @@
  *   npm run bench -- storm --mode partition       # the mock stays up; every socket dropped at once from the agent side
  *
  * Flags: --agents N (5000) --mode restart|partition (restart) --ramp R (1000/s) --settle S (5) --watch S (120: give up waiting for 100 % after this)
- * --heartbeat S (15) --only sim|raw --seed S --per-process N (15000: agents per process, and mock workers = processes when > 1).
+ * --heartbeat S (15) --only sim|raw --seed S --per-process N (15000: agents per process, and mock workers = processes when > 1)
+ * --reconnect-initial S (fleetwire-sim's first backoff ceiling in seconds, as `fleetwire-sim run --reconnect-initial`; default the SDK's 1 s).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -61,10 +62,12 @@ interface Flags {
   mode: 'restart' | 'partition';
   /** Agents per child process (a process holds 20,000 open files here); also the mock's workers: one per agent process. */
   perProcess: number;
+  /** fleetwire-sim's first backoff ceiling, ms (`--reconnect-initial`); null: the SDK's 1 s. */
+  reconnectInitialMs: number | null;
 }
 
 function parseFlags(argv: string[]): Flags {
-  const f: Flags = { agents: 5000, ramp: 1000, settleS: 5, watchS: 120, heartbeatS: 15, only: null, seed: 'bench-storm', mode: 'restart', perProcess: 15_000 };
+  const f: Flags = { agents: 5000, ramp: 1000, settleS: 5, watchS: 120, heartbeatS: 15, only: null, seed: 'bench-storm', mode: 'restart', perProcess: 15_000, reconnectInitialMs: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const [name, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -81,6 +84,7 @@ function parseFlags(argv: string[]): Flags {
     else if (name === '--heartbeat') f.heartbeatS = num(1, 3600);
     else if (name === '--seed') f.seed = String(value());
     else if (name === '--per-process') f.perProcess = Math.floor(num(1, 18_000));
+    else if (name === '--reconnect-initial') f.reconnectInitialMs = num(0.001, 600) * 1000;
     else if (name === '--mode') {
       const v = value();
       if (v !== 'restart' && v !== 'partition') throw new Error('--mode needs restart or partition');
@@ -126,7 +130,7 @@ class Slices {
       });
       // The simulator's own choice for this many connections (source-addresses.ts), for both variants alike.
       const sources = chooseSourcePairs(f.agents, url).pairs;
-      this.send(child, { type: 'start', spec: { variant, url, seed: f.seed, agents: f.agents, start, end, ramp: f.ramp / procs, heartbeatS: f.heartbeatS, sources } });
+      this.send(child, { type: 'start', spec: { variant, url, seed: f.seed, agents: f.agents, start, end, ramp: f.ramp / procs, heartbeatS: f.heartbeatS, sources, reconnectInitialMs: f.reconnectInitialMs } });
       this.children.push(child);
     }
   }
@@ -276,6 +280,7 @@ async function main(): Promise<void> {
   const somaxconn = await readFile('/proc/sys/net/core/somaxconn', 'utf8').then((t) => t.trim(), () => 'unreadable');
   const how = f.mode === 'restart' ? 'mock SIGKILLed and restarted on its port once' : 'every agent\'s socket dropped at once from the agent side (partition)';
   console.log(`storm: ${f.agents} agents, ramp ${f.ramp}/s, heartbeat ${f.heartbeatS} s, ${how}, somaxconn ${somaxconn}, node ${process.version}, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  if (f.reconnectInitialMs !== null) NAMES.sim = `fleetwire-sim (full jitter from ${f.reconnectInitialMs / 1000} s, RampGate)`;
   const rows: Figures[] = [];
   // Raw first, then the simulator: each against a fresh mock, in this one run.
   for (const v of ['raw', 'sim'] as const) {
