@@ -5,6 +5,7 @@
  * over the workers, every dialect served, and --state-file kept by the primary.
  * Ports are ephemeral: the workers share the ones the primary chose.
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,6 +87,8 @@ describe('fleetwire-mock --workers 2', () => {
     expect(mock.workers).toHaveLength(2);
     expect(new Set(mock.workers).size).toBe(2);
     expect(mock.workers).not.toContain(mock.pid);
+    // Without V8's memory reducer (primary.ts says why: synchronized post-ramp GCs stalled 100k runs).
+    for (const pid of mock.workers) expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain('--no-memory-reducer');
     const ps = await cluster();
     expect(ps.map((p) => p.pid).sort()).toEqual([...mock.workers].sort());
     expect(ps.filter((p) => p.home)).toHaveLength(1);

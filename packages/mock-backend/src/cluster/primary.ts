@@ -44,6 +44,12 @@ export async function startPrimary(o: PrimaryOptions): Promise<PrimaryRun> {
   // primary at one sample (bench/mock-cluster.ts --variants, bench/README.md). NODE_CLUSTER_SCHED_POLICY=rr
   // still picks round-robin (more even spread, at that cost).
   if (process.env.NODE_CLUSTER_SCHED_POLICY === undefined) cluster.schedulingPolicy = cluster.SCHED_NONE;
+  // No V8 memory reducer in the workers: it runs a compacting full GC ~8 s after a process's
+  // allocation rate drops, and at the end of a ramp every worker's drops at the same moment.
+  // At 100k agents (7 workers) those simultaneous GCs stalled two cores for ~5 s at admission
+  // + 8 s and + 47 s in every run (acks p50 up to 1.2 s). Without it in the workers alone the
+  // same run kept every second's ack p99 under 1 s, for ~15 % more mock RSS (bench/README.md, "scale").
+  cluster.setupPrimary({ execArgv: [...process.execArgv, '--no-memory-reducer'] });
   setupPrimary();
   const aggregator = new AggregatorRegistry();
 
