@@ -66,7 +66,7 @@ function simFleet(s: SliceSpec): Fleet {
     report,
     storms: true,
     ...(s.sources ? { sources: s.sources } : {}),
-    ...(s.reconnectInitialMs ? { backoff: { initialDelayMs: s.reconnectInitialMs, maxDelayMs: Math.max(30_000, s.reconnectInitialMs) } } : {}),
+    ...(s.reconnectInitialMs ? { backoff: { initialDelayMs: s.reconnectInitialMs } } : {}),
   });
   slice.start();
   return {

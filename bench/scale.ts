@@ -183,7 +183,8 @@ async function runTrial(t: Trial): Promise<Result> {
     // what the control plane did with the agents it had is the point of such a run.
     const from = admittedAt === null ? end - 2 - t.holdS : (admittedAt - t0) / 1000 + settleS;
     const idx = s.t.map((x, i) => [x, i] as const).filter(([x]) => x >= from && x <= s.t[s.t.length - 1]! - 2).map(([, i]) => i);
-    if (idx.length < 5) throw new Error(`the run gave only ${idx.length} samples in the hold (exit ${code}${admittedAt === null ? `; not admitted within ${admitBudgetS} s, at most ${Math.max(0, ...s.connected)} connected` : ''}); see its output above`);
+    const connectedMax = Math.max(0, ...s.connected);
+    if (idx.length < 5) throw new Error(`the run gave only ${idx.length} samples in the hold (exit ${code}${admittedAt === null ? `; not admitted within ${admitBudgetS} s, at most ${connectedMax} connected` : ''}); see its output above`);
     const acks = idx.reduce((n, i) => n + s.acks_per_s[i]!, 0);
     const p50s = idx.map((i) => s.ack_p50_ms[i]).filter((x): x is number => x !== null);
     const p99s = idx.map((i) => s.ack_p99_ms[i]).filter((x): x is number => x !== null);
@@ -194,8 +195,8 @@ async function runTrial(t: Trial): Promise<Result> {
     const holdAcks = acks || 1;
     const connectedMinPct = (100 * Math.min(...idx.map((i) => s.connected[i]!))) / t.agents;
     const worst = p99s.length ? Math.max(...p99s) : null;
-    // Where in the hold the worst second fell: a spike at its start is the ramp's tail, one anywhere is the steady state's.
     const overLimit = p99s.filter((x) => x >= t.p99LimitMs).length;
+    // Where in the hold the worst second fell: a spike at its start is the ramp's tail, one anywhere is the steady state's.
     const worstAtS = worst === null ? null : Math.round(s.t[idx.find((i) => s.ack_p99_ms[i] === worst)!]! - s.t[idx[0]!]!);
     // Per agent connected in the hold (the whole fleet once admitted; fewer when it never was).
     const agentsIn = Math.max(1, ...idx.map((i) => s.connected[i]!));
@@ -211,13 +212,13 @@ async function runTrial(t: Trial): Promise<Result> {
       simCpuUsPerAck: ((last.sim.cpuS - first.sim.cpuS) * 1e6) / holdAcks,
       backendCpuUsPerAck: ((last.backend.cpuS - first.backend.cpuS) * 1e6) / holdAcks,
       admittedAfterS: admittedAt === null ? null : Math.round((admittedAt - t0) / 1000),
-      connectedMax: Math.max(...s.connected),
+      connectedMax,
       holds: admittedAt !== null && connectedMinPct >= 99.9 && worst !== null && worst < t.p99LimitMs,
       load: loadavg().map((x) => x.toFixed(1)).join(' '),
       worstAtS,
       secondsOver: overLimit,
       secondsInHold: p99s.length,
-      note: [admittedAt === null ? `not admitted within ${admitBudgetS} s (at most ${Math.max(...s.connected)} connected); figures over the run's last ${t.holdS} s` : '', code === 0 ? '' : `sim exit ${code}`].filter(Boolean).join('; '),
+      note: [admittedAt === null ? `not admitted within ${admitBudgetS} s (at most ${connectedMax} connected); figures over the run's last ${t.holdS} s` : '', code === 0 ? '' : `sim exit ${code}`].filter(Boolean).join('; '),
     };
     console.log(`${table([r])}\n${JSON.stringify(r)}`); // each trial's figures as soon as it ends: a long set stopped midway keeps them
     console.log(`   → connected ≥ ${r.connectedMinPct.toFixed(2)} %, ack p50 ${fmt(r.ackP50Ms)} / p99 median ${fmt(r.ackP99MedianMs)} worst ${fmt(r.ackP99WorstMs)}, ${r.holds ? 'HOLDS' : 'does not hold'} (p99 < ${t.p99LimitMs} ms)`);

@@ -27,7 +27,7 @@
  *
  *   npm run bench -- storm                        # 5,000 agents, both variants
  *   npm run bench -- storm --agents 15000
- *   npm run bench -- storm --agents 50000         # agents over 4 processes, mock --workers 4, source addresses 127.0.0.2…
+ *   npm run bench -- storm --agents 50000         # agents over 4 processes, mock --workers 4, source pairs on 127.0.0.2…
  *   npm run bench -- storm --only raw --agents 1000
  *
  *   npm run bench -- storm --mode partition       # the mock stays up; every socket dropped at once from the agent side

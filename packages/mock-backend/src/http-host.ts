@@ -5,8 +5,8 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { DEFAULT_SHUTDOWN_GRACE_MS } from './shutdown.js';
 import type { Duplex } from 'node:stream';
+import { DEFAULT_SHUTDOWN_GRACE_MS } from './shutdown.js';
 
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
 

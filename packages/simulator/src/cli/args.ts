@@ -8,7 +8,7 @@
  * testable and the entry point stays three lines.
  */
 import { readFileSync } from 'node:fs';
-import type { BackoffOptions } from '@fleetwire/sdk';
+import { DEFAULT_BACKOFF, type BackoffOptions } from '@fleetwire/sdk';
 import yargs, { type Argv } from 'yargs';
 import { parseShard, type Shard } from '../model/fleet-plan.js';
 import { parseKeysFile, type KeyEntry } from '../model/keys.js';
@@ -152,8 +152,8 @@ function runFlags(y: Argv, io: ArgsIo): Argv {
     .option('ramp', s('new connections per second', '200'))
     .option('duration', s('how long to run: 30s, 5m, 1h, 500ms (default: until Ctrl-C)'))
     .option('heartbeat-interval', s('fleet heartbeat / monitor and vstats metrics interval', '5s'))
-    .option('reconnect-initial', s('the agents\' first reconnect delay ceiling (full jitter: each retry waits uniform [0, ceiling], the ceiling doubling per failure); raise it for big fleets so the first wave after an outage fits what the control plane admits per second [default: 1s, the SDK\'s]'))
-    .option('reconnect-max', s('the agents\' largest reconnect delay ceiling [default: 30s, the SDK\'s]'))
+    .option('reconnect-initial', s('the agents\' first reconnect delay ceiling (full jitter: each retry waits uniform [0, ceiling], the ceiling doubling per failure up to --reconnect-max); a larger one thins the first wave after an outage, but during a long outage the ceilings climb to the cap anyway [default: 1s, the SDK\'s]'))
+    .option('reconnect-max', s('the agents\' largest reconnect delay ceiling: after an outage of more than a few seconds it decides how long the last agents wait once the control plane is back [default: 30s, the SDK\'s]'))
     .option('seed', s('seed: same seed, same fleet and event sequence', '1'))
     .option('keys', s('file with one key per agent (text lines or JSON; the mock backend\'s generated file works as is); default: dev-<nodeId>, which the mock accepts without --keys'))
     .option('gpus', s('GPUs per host: N or MIN-MAX (drawn per agent)', '8'))
@@ -269,8 +269,10 @@ function backoffOf(initialMs: number | null, maxMs: number | null, errors: strin
   if (initialMs === null && maxMs === null) return null;
   if (initialMs !== null && initialMs <= 0) errors.push('--reconnect-initial: must be longer than 0');
   if (maxMs !== null && maxMs <= 0) errors.push('--reconnect-max: must be longer than 0');
-  const initial = initialMs ?? 1000;
-  const max = maxMs ?? Math.max(30_000, initial);
+  // The SDK's own defaults fill the flag not given (its Backoff would reject max < initial too, but
+  // with its option names; here the message names the flags).
+  const initial = initialMs ?? DEFAULT_BACKOFF.initialDelayMs;
+  const max = maxMs ?? Math.max(DEFAULT_BACKOFF.maxDelayMs, initial);
   if (max < initial) errors.push(`--reconnect-max (${max} ms) must be at least --reconnect-initial (${initial} ms)`);
   return { initialDelayMs: initial, maxDelayMs: max };
 }

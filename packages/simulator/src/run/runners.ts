@@ -6,11 +6,11 @@
  */
 import { fork } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
+import type { BackoffOptions } from '@fleetwire/sdk';
 import type { ChaosOptions, Dialect, FleetTransport } from '../cli/args.js';
 import { FleetPlan, type FleetPlanOptions } from '../model/fleet-plan.js';
 import { Report, mergeReports, type ReportJSON, type ReportMeta } from '../report/report.js';
 import type { SourcePairs } from '../transport/source-pool.js';
-import type { BackoffOptions } from '@fleetwire/sdk';
 import { entryExecArgv, entryFile, workerEntry } from './entries.js';
 import { FleetSlice } from './fleet-slice.js';
 import type { SliceAgent } from './slice-agent.js';

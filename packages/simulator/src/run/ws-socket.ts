@@ -43,10 +43,7 @@ export function agentSocket(o: WsChaosOptions = {}): AgentSocket {
   const share = o.malformedShare ?? 0;
   // A plain function used with `new`: returning an object makes that object the result.
   function Ctor(url: string, protocols?: string | string[], options?: WebSocket.ClientOptions): WebSocket {
-    const src = o.sources?.take() ?? null;
-    const ws = new WebSocket(url, protocols, src ? { ...options, localAddress: src.localAddress, localPort: src.localPort } : options);
-    // Back to the pool once closed (ws emits 'close' once, after 'error' too).
-    if (src) ws.once('close', () => o.sources!.release(src));
+    const ws = new WebSocket(url, protocols, o.sources ? { ...options, createConnection: o.sources.connect } : options);
     current = ws;
     if (share > 0 && o.rng) {
       const rng = o.rng;

@@ -23,7 +23,7 @@ import type { IoOptions } from '@fleetwire/sdk';
 import { decodeOpen, decodeSio, FrameError, PONG, type NamespaceFrames } from './frames.js';
 import { type AckFn, type AckOwner, type LeanHub, type PendingAck } from './hub.js';
 import { Deadline, type DeadlineOwner } from './deadline.js';
-import type { SourcePair, SourcePool } from './source-pool.js';
+import type { SourcePool } from './source-pool.js';
 
 type Listener = (...args: unknown[]) => void;
 
@@ -31,12 +31,8 @@ type Listener = (...args: unknown[]) => void;
 const CLOSED = 0, OPENING = 1, HANDSHAKE = 2, CONNECTED = 3;
 const RESERVED = new Set(['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener']);
 
-/**
- * `ws` with a back reference, so one set of module-level handlers serves every
- * socket (no closures per agent), and the source pair it bound, which goes back
- * to its pool when the socket has closed (TIME_WAIT and all: see source-pool.ts).
- */
-type OwnedWs = WebSocket & { owner?: LeanSocket | null; src?: SourcePair | null; pool?: SourcePool | null };
+/** `ws` with a back reference, so one set of module-level handlers serves every socket (no closures per agent). */
+type OwnedWs = WebSocket & { owner?: LeanSocket | null };
 
 /**
  * An all-zero masking key: `ws` then sends a text frame as header + the string
@@ -51,12 +47,7 @@ function onWsMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
   (this as OwnedWs).owner?.onFrame(this as OwnedWs, data, isBinary);
 }
 function onWsClose(this: WebSocket): void {
-  const w = this as OwnedWs;
-  if (w.src) {
-    w.pool!.release(w.src);
-    w.src = null;
-  }
-  w.owner?.onWsGone(w, 'transport close');
+  (this as OwnedWs).owner?.onWsGone(this as OwnedWs, 'transport close');
 }
 function onWsError(this: WebSocket): void {
   // ws follows every 'error' with 'close'; listening here keeps an error from being thrown.
@@ -117,7 +108,7 @@ export class LeanSocket implements AckOwner, DeadlineOwner {
     /** `ws://host:port/socket.io/?EIO=4&transport=websocket` */
     private readonly wsUrl: string,
     readonly opts: IoOptions,
-    /** Source pairs to bind, one per connection; null: the OS picks (or `opts.localAddress`). */
+    /** Source pairs to bind, one per connection (its `connect`); null: the OS picks (or `opts.localAddress`). */
     private readonly sources: SourcePool | null = null,
   ) {
     this.auth = opts.auth;
@@ -168,7 +159,6 @@ export class LeanSocket implements AckOwner, DeadlineOwner {
     if (this.phase !== CLOSED) return this;
     this.activeFlag = true;
     const o = this.opts as IoOptions & { maxPayload?: number };
-    const src = this.sources?.take() ?? null;
     const ws = new WebSocket(this.wsUrl, {
       headers: o.extraHeaders ?? {},
       perMessageDeflate: false,
@@ -176,13 +166,9 @@ export class LeanSocket implements AckOwner, DeadlineOwner {
       skipUTF8Validation: true,
       maxPayload: o.maxPayload ?? 1_000_000,
       generateMask: zeroMask,
-      ...(src ? { localAddress: src.localAddress, localPort: src.localPort } : o.localAddress ? { localAddress: o.localAddress } : {}),
+      ...(this.sources ? { createConnection: this.sources.connect } : o.localAddress ? { localAddress: o.localAddress } : {}),
     }) as OwnedWs;
     ws.owner = this;
-    if (src) {
-      ws.src = src;
-      ws.pool = this.sources;
-    }
     ws.on('message', onWsMessage);
     ws.on('close', onWsClose);
     ws.on('error', onWsError);

@@ -92,27 +92,41 @@ export class SourcePool {
     this.size++;
   }
 
-  pair(k: number): SourcePair {
+  /**
+   * A TCP connection from the next free pair, in the shape of the
+   * `createConnection` option of ws and http (the kernel picks the port when no
+   * pair is free); the pair comes back once the socket has closed. Every way the
+   * simulator dials goes through here: the lean transport and the ws dialects as
+   * ws's `createConnection`, socket.io-client through {@link PairAgent}.
+   */
+  readonly connect = (options: http.ClientRequestArgs): net.Socket => {
+    // `path` in an http/ws options object is the request path; to net it would mean a Unix socket (ws's own netConnect does this too).
+    const tcp = { ...options, path: options.socketPath } as unknown as net.NetConnectOpts;
+    const src = this.take();
+    if (src === null) return net.connect(tcp);
+    const socket = net.connect({ ...tcp, localAddress: src.localAddress, localPort: src.localPort } as net.NetConnectOpts);
+    socket.once('close', () => this.release(src));
+    return socket;
+  };
+
+  private pair(k: number): SourcePair {
     const a = this.pairs.addresses;
     return { localAddress: a[Math.floor(k / this.perAddress) % a.length]!, localPort: this.pairs.ports[0] + (k % this.perAddress), k };
   }
 }
 
 /**
- * An http.Agent whose connections bind pairs of `pool`: how a client that takes
- * an `agent` option (socket.io-client's `agent`, passed by engine.io-client to
- * ws) dials from our pairs, since it passes no `localPort` of its own. One agent
- * serves a whole slice; every upgraded socket leaves it at once.
+ * An http.Agent whose connections come from {@link SourcePool.connect}: for a
+ * client that takes an `agent` but no `createConnection` (socket.io-client,
+ * whose engine.io-client hands `agent` to ws). One agent serves a whole slice;
+ * every upgraded socket leaves it at once.
  */
 export class PairAgent extends http.Agent {
   constructor(private readonly pool: SourcePool) {
     super({ keepAlive: false });
   }
 
-  override createConnection(options: net.NetConnectOpts): net.Socket {
-    const src = this.pool.take();
-    const socket = net.connect(src ? { ...options, localAddress: src.localAddress, localPort: src.localPort } : options);
-    if (src) socket.once('close', () => this.pool.release(src));
-    return socket;
+  override createConnection(options: http.ClientRequestArgs): net.Socket {
+    return this.pool.connect(options);
   }
 }
