@@ -19,6 +19,7 @@ import { io, type Socket } from 'socket.io-client';
 import { FleetPlan } from '../packages/simulator/src/model/fleet-plan.js';
 import { C, H, Report } from '../packages/simulator/src/report/report.js';
 import { FleetSlice } from '../packages/simulator/src/run/fleet-slice.js';
+import { floorAgent, FloorTicker } from './sbs-floor-agent.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -69,16 +70,25 @@ function rawAgent(i: number, report: Report, counts: { connected: number; acked:
   return s;
 }
 
-async function startRaw(n: number): Promise<Fleet> {
-  const report = new Report(meta('raw'));
+async function startRaw(n: number, floor: boolean): Promise<Fleet> {
+  const report = new Report(meta(floor ? 'floor' : 'raw'));
   const counts = { connected: 0, acked: 0 };
-  const sockets: Socket[] = [];
+  const sockets: { disconnect(): void }[] = [];
+  const payloadOf = (i: number) => JSON.stringify({ nodeId: plan.agent(i).nodeId, status: 'online', metrics: METRICS });
+  const ticker = floor ? new FloorTicker(HB_MS) : null;
+  const add = floor
+    ? (i: number) => {
+        const { key, nodeId } = plan.agent(i);
+        const s = floorAgent(url, key, nodeId, payloadOf(i), ticker!, counts, (ms) => report.recordLatency(H.ack, ms));
+        return { disconnect: () => s.destroy() };
+      }
+    : (i: number) => rawAgent(i, report, counts);
   // The same pacing as FleetSlice's ramp (10 ms ticks at the ramp rate).
   const started = performance.now();
   await new Promise<void>((resolve) => {
     const t = setInterval(() => {
       const due = Math.min(n, Math.floor(((performance.now() - started) / 1000) * RAMP) + 1);
-      while (sockets.length < due) sockets.push(rawAgent(sockets.length, report, counts));
+      while (sockets.length < due) sockets.push(add(sockets.length));
       if (sockets.length >= n) {
         clearInterval(t);
         resolve();
@@ -90,6 +100,7 @@ async function startRaw(n: number): Promise<Fleet> {
     acked: () => counts.acked,
     report,
     async stop() {
+      ticker?.stop();
       for (const s of sockets) s.disconnect();
     },
   };
@@ -102,7 +113,7 @@ function startSim(n: number, transport: 'lean' | 'socket.io-client'): Fleet {
   return { connected: () => slice.connectedCount, acked: () => report.counter(C.heartbeatsAcked), report, stop: () => slice.stop() };
 }
 
-const start = (n: number) => (variant === 'raw' ? startRaw(n) : Promise.resolve(startSim(n, variant as 'lean' | 'socket.io-client')));
+const start = (n: number) => (variant === 'raw' || variant === 'floor' ? startRaw(n, variant === 'floor') : Promise.resolve(startSim(n, variant as 'lean' | 'socket.io-client')));
 
 async function waitConnected(f: Fleet, n: number, ms: number): Promise<void> {
   const deadline = Date.now() + ms;

@@ -5,6 +5,10 @@
  * variant runs in a fresh child process (simulator-side-by-side-child.ts), so
  * CPU (process.cpuUsage) and peak RSS are that variant's alone:
  *   raw              — a minimal hand-written socket.io-client agent (the yardstick)
+ *   floor            — no library at all: net sockets, WebSocket framing written
+ *                      out, prebuilt frames, one 10 ms tick (sbs-floor-agent.ts):
+ *                      what one socket per agent costs in system calls and the
+ *                      event loop, below which no client can go
  *   lean             — fleetwire-sim, lean transport (the default)
  *   socket.io-client — fleetwire-sim --transport socket.io-client
  * Per round every variant runs once (the order rotates each round); per
@@ -12,7 +16,7 @@
  * agent above the warmed-up baseline, ack p50 / p99 during the hold. Ratios to
  * raw are taken within a round, and the table shows their median and range.
  *
- *   npm run bench -- simulator-side-by-side                       (~8 min: 2 rounds × 3 variants × ~75 s)
+ *   npm run bench -- simulator-side-by-side                       (~10 min: 2 rounds × 4 variants × ~75 s)
  *   BENCH_SBS_AGENTS=500 BENCH_SBS_HOLD_S=10 BENCH_SBS_ROUNDS=1 npm run bench -- simulator-side-by-side   (a quick look)
  *   BENCH_SBS_BUILT=1 …   runs the children from an esbuild bundle instead of through tsx
  *   BENCH_SBS_PROFILE_DIR=/tmp/prof BENCH_SBS_VARIANTS=lean …   a CPU profile per child
@@ -31,7 +35,13 @@ const ROUNDS = Number(process.env.BENCH_SBS_ROUNDS ?? 2);
 const RAMP = Number(process.env.BENCH_SBS_RAMP ?? 500);
 const HB_MS = Number(process.env.BENCH_SBS_HEARTBEAT_MS ?? 5000);
 const BUILT = process.env.BENCH_SBS_BUILT === '1';
-const VARIANTS = (process.env.BENCH_SBS_VARIANTS ?? 'raw,lean,socket.io-client').split(',');
+const KNOWN = ['raw', 'floor', 'lean', 'socket.io-client'];
+const VARIANTS = (process.env.BENCH_SBS_VARIANTS ?? KNOWN.join(',')).split(',');
+const unknown = VARIANTS.filter((v) => !KNOWN.includes(v));
+if (unknown.length) {
+  console.error(`BENCH_SBS_VARIANTS: unknown variant(s) ${unknown.join(', ')}; known: ${KNOWN.join(', ')}`);
+  process.exit(2);
+}
 /** A folder: each child writes a V8 CPU profile there (node --cpu-prof). */
 const PROFILE_DIR = process.env.BENCH_SBS_PROFILE_DIR;
 
