@@ -61,7 +61,10 @@ async function chaos(signal: 'SIGKILL' | 'SIGTERM'): Promise<void> {
   mock = await startMockProcess(args(0));
   const port = mock.fleetPort;
   // Crashes and time limits spread over seconds, so some rentals end while the backend is down.
-  run = runSlice(mock.fleetUrl, plan, { seed, rampPerSec: 2000, heartbeatIntervalMs: 2000, lifecycle: { pullDelayMs: [5, 30], startDelayMs: [5, 10], startFailureRate: 0.1, runFailureRate: 0.3, timeoutRate: 0.3, failAfterMs: [200, 4000], timeoutAfterMs: [300, 4000], gracefulStopMs: [5, 30], killStopMs: [2, 10] } });
+  // Backoff capped at 4 s: with the SDK's 30 s cap, an agent whose attempt counter had not reset
+  // between restarts (it resets after 5 s up) could draw ~30 s twice while a loaded box started
+  // the mock, and overrun the 90 s wait; what this test checks is facts, not the backoff curve.
+  run = runSlice(mock.fleetUrl, plan, { seed, rampPerSec: 2000, heartbeatIntervalMs: 2000, backoff: { initialDelayMs: 250, maxDelayMs: 4000 }, lifecycle: { pullDelayMs: [5, 30], startDelayMs: [5, 10], startFailureRate: 0.1, runFailureRate: 0.3, timeoutRate: 0.3, failAfterMs: [200, 4000], timeoutAfterMs: [300, 4000], gracefulStopMs: [5, 30], killStopMs: [2, 10] } });
   await waitFor(() => run!.slice.connectedCount === AGENTS, `all ${AGENTS} agents connected`, 60_000);
   const nodeIds = run.slice.agents.map((a) => a.identity.nodeId);
   const rent = renter(() => mock, nodeIds);
