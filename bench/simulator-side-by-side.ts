@@ -7,8 +7,8 @@
  *   raw              — a minimal hand-written socket.io-client agent (the yardstick)
  *   floor            — no library at all: net sockets, WebSocket framing written
  *                      out, prebuilt frames, one 10 ms tick (sbs-floor-agent.ts):
- *                      what one socket per agent costs in system calls and the
- *                      event loop, below which no client can go
+ *                      what one socket per agent costs in system calls and
+ *                      Node's net streams before any client code runs
  *   lean             — fleetwire-sim, lean transport (the default)
  *   socket.io-client — fleetwire-sim --transport socket.io-client
  * Per round every variant runs once (the order rotates each round); per
