@@ -6,7 +6,9 @@
  *   - connected at steady state (the lowest per-second count in the hold, % of the fleet);
  *   - heartbeat ack p50/p99: the median and the worst per-second value in the hold
  *     (per-second percentiles come from the run's HDR histograms, report series);
- *   - RSS per agent, simulator tree and backend tree (all processes, baselines included);
+ *   - RSS per agent, simulator tree and backend tree (all processes, baselines included), and
+ *     in brackets above each tree's idle RSS: the mock's before any agent, and a simulator
+ *     with the same --processes and one agent per process, run just before the trial;
  *   - CPU per acked heartbeat, µs, each side (/proc utime+stime over the hold ÷ acks in it).
  * A trial "holds" when connected ≥ 99.9 % all through the hold and the worst
  * second's ack p99 is under the limit of its question (1 s at 100k, 250 ms at 5 s).
@@ -107,6 +109,9 @@ interface Result extends Trial {
   acksInHold: number;
   simRssPerAgentKB: number;
   backendRssPerAgentKB: number;
+  /** The same above each tree's idle RSS (see idleSimRss; the mock's before any agent connected). */
+  simRssAboveIdleKB: number;
+  backendRssAboveIdleKB: number;
   simCpuUsPerAck: number;
   backendCpuUsPerAck: number;
   /** Seconds from the run's start until ≥ 99.9 % of the fleet was connected; null: not within the budget. */
@@ -137,6 +142,37 @@ interface ReportJSON {
 
 const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]! : null);
 
+/** The fleetwire-sim command line (from sources) for a run against `url`. */
+const simCommand = (url: string, agents: number, processes: number, extra: string[]) => ['--conditions=source', '--import', 'tsx', 'packages/simulator/src/cli/main.ts', 'run', '--url', url, '--agents', String(agents), '--processes', String(processes), '--live', 'plain', ...extra];
+
+/**
+ * The simulator's own footprint: RSS of a fleetwire-sim tree with the trial's
+ * --processes and one agent per process, once every agent is in and the
+ * processes have settled (the highest of three samples a second apart). What a
+ * trial's tree holds above it is what its agents cost.
+ */
+async function idleSimRss(url: string, processes: number): Promise<number> {
+  const sim = spawn(process.execPath, simCommand(url, processes, processes, ['--duration', '120s']), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<void>((r) => sim.once('exit', () => r()));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const watch = (d: Buffer) => /connected=(\d+)\/(\d+)/.exec(d.toString())?.[1] === String(processes) && resolve();
+      sim.stdout.on('data', watch);
+      sim.stderr.on('data', watch);
+      void exited.then(() => reject(new Error('the idle simulator (for the memory baseline) exited before its agents were in')));
+    });
+    let rss = 0;
+    for (let i = 0; i < 3; i++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      rss = Math.max(rss, sampleTree(sim.pid!).rssBytes);
+    }
+    return rss;
+  } finally {
+    sim.kill('SIGINT');
+    await exited;
+  }
+}
+
 async function runTrial(t: Trial): Promise<Result> {
   const ramp = Number(o.ramp);
   const rampS = Math.ceil(t.agents / ramp);
@@ -152,7 +188,10 @@ async function runTrial(t: Trial): Promise<Result> {
   let mock: MockProcess | null = null;
   try {
     mock = await startMockProcess(mockArgs, 180_000);
-    const simArgs = ['--conditions=source', '--import', 'tsx', 'packages/simulator/src/cli/main.ts', 'run', '--url', mock.fleetUrl, '--agents', String(t.agents), '--processes', String(processes), '--ramp', String(ramp), '--heartbeat-interval', `${t.intervalS}s`, '--duration', `${admitBudgetS + settleS + t.holdS + 60}s`, '--out', out, '--live', 'plain'];
+    const mockIdleRss = sampleTree(mock.child.pid!).rssBytes;
+    const simIdleRss = await idleSimRss(mock.fleetUrl, processes);
+    console.log(`   idle RSS: mock ${(mockIdleRss / 2 ** 20).toFixed(0)} MB, simulator with --processes ${processes} and one agent each ${(simIdleRss / 2 ** 20).toFixed(0)} MB`);
+    const simArgs = simCommand(mock.fleetUrl, t.agents, processes, ['--ramp', String(ramp), '--heartbeat-interval', `${t.intervalS}s`, '--duration', `${admitBudgetS + settleS + t.holdS + 60}s`, '--out', out]);
     const sim = spawn(process.execPath, simArgs, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let admittedAt: number | null = null;
     let stopTimer: NodeJS.Timeout | undefined;
@@ -200,6 +239,8 @@ async function runTrial(t: Trial): Promise<Result> {
     const worstAtS = worst === null ? null : Math.round(s.t[idx.find((i) => s.ack_p99_ms[i] === worst)!]! - s.t[idx[0]!]!);
     // Per agent connected in the hold (the whole fleet once admitted; fewer when it never was).
     const agentsIn = Math.max(1, ...idx.map((i) => s.connected[i]!));
+    const simPeak = Math.max(...inHold.map((x) => x.sim.rssBytes));
+    const backendPeak = Math.max(...inHold.map((x) => x.backend.rssBytes));
     const r: Result = {
       ...t,
       connectedMinPct,
@@ -207,8 +248,10 @@ async function runTrial(t: Trial): Promise<Result> {
       ackP99MedianMs: median(p99s),
       ackP99WorstMs: worst,
       acksInHold: acks,
-      simRssPerAgentKB: Math.max(...inHold.map((x) => x.sim.rssBytes)) / 1024 / agentsIn,
-      backendRssPerAgentKB: Math.max(...inHold.map((x) => x.backend.rssBytes)) / 1024 / agentsIn,
+      simRssPerAgentKB: simPeak / 1024 / agentsIn,
+      backendRssPerAgentKB: backendPeak / 1024 / agentsIn,
+      simRssAboveIdleKB: (simPeak - simIdleRss) / 1024 / agentsIn,
+      backendRssAboveIdleKB: (backendPeak - mockIdleRss) / 1024 / agentsIn,
       simCpuUsPerAck: ((last.sim.cpuS - first.sim.cpuS) * 1e6) / holdAcks,
       backendCpuUsPerAck: ((last.backend.cpuS - first.backend.cpuS) * 1e6) / holdAcks,
       admittedAfterS: admittedAt === null ? null : Math.round((admittedAt - t0) / 1000),
@@ -233,7 +276,7 @@ async function runTrial(t: Trial): Promise<Result> {
 const fmt = (ms: number | null) => (ms === null ? '–' : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
 
 function table(rs: Result[]): string {
-  const head = ['trial', 'agents', 'hb', 'backend', 'in after', 'conn min', 'p50', 'p99 med', 'p99 worst', 'sim KB/agent', 'mock KB/agent', 'sim µs/ack', 'mock µs/ack', 'holds', 'load'];
+  const head = ['trial', 'agents', 'hb', 'backend', 'in after', 'conn min', 'p50', 'p99 med', 'p99 worst', 'sim KB/agent (above idle)', 'mock KB/agent (above idle)', 'sim µs/ack', 'mock µs/ack', 'holds', 'load'];
   const rows = rs.map((r) => [
     r.label,
     r.agents.toLocaleString('en-US'),
@@ -244,8 +287,8 @@ function table(rs: Result[]): string {
     fmt(r.ackP50Ms),
     fmt(r.ackP99MedianMs),
     `${fmt(r.ackP99WorstMs)}${r.worstAtS === null ? '' : ` (+${r.worstAtS} s)`}`,
-    r.simRssPerAgentKB.toFixed(1),
-    r.backendRssPerAgentKB.toFixed(1),
+    `${r.simRssPerAgentKB.toFixed(1)} (${r.simRssAboveIdleKB.toFixed(1)})`,
+    `${r.backendRssPerAgentKB.toFixed(1)} (${r.backendRssAboveIdleKB.toFixed(1)})`,
     r.simCpuUsPerAck.toFixed(0),
     r.backendCpuUsPerAck.toFixed(0),
     `${r.holds ? 'yes' : 'no'} (<${r.p99LimitMs} ms; ${r.secondsOver} of ${r.secondsInHold} s over)${r.note ? ` ${r.note}` : ''}`,
