@@ -2,15 +2,21 @@
  * The floor of bench/simulator-side-by-side.ts: what one socket per agent costs
  * with no library at all — `net` sockets, the WebSocket upgrade and framing
  * written out (RFC 6455, client frames masked with a zero key), Engine.IO /
- * Socket.IO frames as prebuilt strings, a precomputed payload, one ack table
- * per agent, and the heartbeats of all agents sent from one 10 ms tick (the
- * batching fleetwire-sim's timer wheel does, so wake-ups are not what differs). Nothing a product could ship
- * (no validation, no reconnect, no fragmentation, no close handshake); it is
- * here to measure how much of a heartbeat's CPU is the system calls and the
- * event loop, which no client library can remove.
+ * Socket.IO frames as strings (frames.ts), a precomputed payload, one ack
+ * table per agent, and the heartbeats of all agents sent from one 10 ms tick
+ * (the batching fleetwire-sim's timer wheel does, so wake-ups are not what
+ * differs). Nothing a product could ship (no validation, no reconnect, no
+ * fragmentation, no close handshake); it is here to measure how much of a
+ * heartbeat's CPU is the system calls and Node's net streams, which no Node
+ * client on `net` sockets can remove.
  */
 import { connect, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { NamespaceFrames, PONG } from '../packages/simulator/src/transport/frames.js';
+
+/** The handshake and command acks are fleetwire's own strings (frames.ts, checked against socket.io-parser); only the heartbeat is hand-built, with its payload serialised once. */
+const FLEET = new NamespaceFrames('/fleet');
+const ACK_OK = [{ success: true }] as const;
 
 export interface FloorCounts {
   connected: number;
@@ -92,8 +98,8 @@ export function floorAgent(
   };
   const onText = (t: string) => {
     const c0 = t.charCodeAt(0);
-    if (c0 === 0x32 /* 2: ping */) s.write(frame('3'));
-    else if (c0 === 0x30 /* 0: open */) s.write(frame(`40/fleet,${JSON.stringify({ token: key, nodeId })}`));
+    if (c0 === 0x32 /* 2: ping */) s.write(frame(PONG));
+    else if (c0 === 0x30 /* 0: open */) s.write(frame(FLEET.connect({ token: key, nodeId })));
     else if (t.startsWith('43/fleet,')) {
       const at = t.indexOf('[', 9);
       const id = Number(t.slice(9, at));
@@ -110,7 +116,7 @@ export function floorAgent(
     } else if (t.startsWith('42/fleet,')) {
       // A command: ack it (`42/fleet,<id>["start_instance",…]` → `43/fleet,<id>[{"success":true}]`).
       const at = t.indexOf('[', 9);
-      if (at > 9) s.write(frame(`43/fleet,${t.slice(9, at)}[{"success":true}]`));
+      if (at > 9) s.write(frame(FLEET.ack(Number(t.slice(9, at)), ACK_OK)));
     }
   };
   s.on('connect', () => {

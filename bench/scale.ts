@@ -142,6 +142,12 @@ interface ReportJSON {
 
 const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]! : null);
 
+/** Agents connected, from a line of fleetwire-sim's `--live plain` output (null when the text has none). */
+const connectedIn = (text: string): number | null => {
+  const m = /connected=(\d+)\/\d+/.exec(text);
+  return m ? Number(m[1]) : null;
+};
+
 /** The fleetwire-sim command line (from sources) for a run against `url`. */
 const simCommand = (url: string, agents: number, processes: number, extra: string[]) => ['--conditions=source', '--import', 'tsx', 'packages/simulator/src/cli/main.ts', 'run', '--url', url, '--agents', String(agents), '--processes', String(processes), '--live', 'plain', ...extra];
 
@@ -156,7 +162,7 @@ async function idleSimRss(url: string, processes: number): Promise<number> {
   const exited = new Promise<void>((r) => sim.once('exit', () => r()));
   try {
     await new Promise<void>((resolve, reject) => {
-      const watch = (d: Buffer) => /connected=(\d+)\/(\d+)/.exec(d.toString())?.[1] === String(processes) && resolve();
+      const watch = (d: Buffer) => connectedIn(d.toString()) === processes && resolve();
       sim.stdout.on('data', watch);
       sim.stderr.on('data', watch);
       void exited.then(() => reject(new Error('the idle simulator (for the memory baseline) exited before its agents were in')));
@@ -198,8 +204,8 @@ async function runTrial(t: Trial): Promise<Result> {
     const onOutput = (d: Buffer) => {
       const text = d.toString();
       process.stdout.write(text.replace(/^(?=.)/gm, '   sim | '));
-      const m = /connected=(\d+)\/(\d+)/.exec(text);
-      if (m && admittedAt === null && Number(m[1]) >= 0.999 * t.agents) {
+      const n = connectedIn(text);
+      if (n !== null && admittedAt === null && n >= 0.999 * t.agents) {
         admittedAt = Date.now();
         stopTimer = setTimeout(() => sim.kill('SIGINT'), (settleS + t.holdS + 2) * 1000);
       }

@@ -70,8 +70,10 @@ function rawAgent(i: number, report: Report, counts: { connected: number; acked:
   return s;
 }
 
-async function startRaw(n: number, floor: boolean): Promise<Fleet> {
-  const report = new Report(meta(floor ? 'floor' : 'raw'));
+/** The two yardsticks written here (raw socket.io-client, the no-library floor), ramped like FleetSlice. */
+async function startHandWritten(n: number, kind: 'raw' | 'floor'): Promise<Fleet> {
+  const floor = kind === 'floor';
+  const report = new Report(meta(kind));
   const counts = { connected: 0, acked: 0 };
   const sockets: { disconnect(): void }[] = [];
   const payloadOf = (i: number) => JSON.stringify({ nodeId: plan.agent(i).nodeId, status: 'online', metrics: METRICS });
@@ -113,7 +115,7 @@ function startSim(n: number, transport: 'lean' | 'socket.io-client'): Fleet {
   return { connected: () => slice.connectedCount, acked: () => report.counter(C.heartbeatsAcked), report, stop: () => slice.stop() };
 }
 
-const start = (n: number) => (variant === 'raw' || variant === 'floor' ? startRaw(n, variant === 'floor') : Promise.resolve(startSim(n, variant as 'lean' | 'socket.io-client')));
+const start = (n: number) => (variant === 'raw' || variant === 'floor' ? startHandWritten(n, variant) : Promise.resolve(startSim(n, variant as 'lean' | 'socket.io-client')));
 
 async function waitConnected(f: Fleet, n: number, ms: number): Promise<void> {
   const deadline = Date.now() + ms;

@@ -121,6 +121,8 @@ class Slices {
   constructor(variant: Variant, url: string, f: Flags, procs: number) {
     this.counts = new Array<number>(procs).fill(0);
     const file = fileURLToPath(new URL('./storm-child.ts', import.meta.url));
+    // The simulator's own choice for this many connections (source-addresses.ts), for both variants alike.
+    const sources = chooseSourcePairs(f.agents, url).pairs;
     for (let k = 0; k < procs; k++) {
       const start = Math.floor((k * f.agents) / procs);
       const end = Math.floor(((k + 1) * f.agents) / procs);
@@ -128,8 +130,6 @@ class Slices {
       child.on('message', (m: FromChild) => {
         if (m.type === 'connected') this.counts[k] = m.n;
       });
-      // The simulator's own choice for this many connections (source-addresses.ts), for both variants alike.
-      const sources = chooseSourcePairs(f.agents, url).pairs;
       this.send(child, { type: 'start', spec: { variant, url, seed: f.seed, agents: f.agents, start, end, ramp: f.ramp / procs, heartbeatS: f.heartbeatS, sources, reconnectInitialMs: f.reconnectInitialMs } });
       this.children.push(child);
     }

@@ -35,12 +35,6 @@ export function ephemeralRange(read: () => string = () => readFileSync('/proc/sy
   return [...DEFAULT_RANGE];
 }
 
-/** Ephemeral ports per (source, destination) pair on this machine. */
-export function ephemeralPorts(read?: () => string): number {
-  const [lo, hi] = ephemeralRange(read);
-  return hi - lo + 1;
-}
-
 /**
  * The ports the simulator binds itself: those between LOWEST_SOURCE_PORT and
  * the ephemeral range, so that the kernel's own choices (everyone else's
